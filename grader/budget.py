@@ -1,0 +1,169 @@
+"""Time and memory limits for work that can run away: parsing, simplifying, evaluating.
+
+Signal alarms only fire in the main thread and between bytecodes, so they cannot stop
+a C-level big-integer power or a call deep in SymPy. Instead every limited call runs in a
+forked worker process that inherits the already-imported modules (so it starts in
+milliseconds), has an address-space limit, and is killed and replaced when a call
+overruns. Calls made from inside the worker run inline: the outer limit covers them.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import pickle
+import resource
+import signal
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection, Pipe
+from typing import Any, TypeVar
+
+from grader.errors import BudgetExceeded, GraderError
+
+T = TypeVar("T")
+
+#: Limits used when the caller does not name one.
+DEFAULT_SECONDS = 5.0
+DEFAULT_MEMORY_MB = 1024
+
+_IN_WORKER = False
+
+
+def _address_space_now() -> int:
+    """Bytes of virtual memory this process maps now (so the limit is relative to it)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _serve(conn: Connection, memory_mb: int) -> None:
+    """The worker's loop: receive a call, run it, send back the outcome."""
+    global _IN_WORKER
+    _IN_WORKER = True
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    limit = _address_space_now() + memory_mb * 1024 * 1024
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError):
+        pass
+    while True:
+        try:
+            fn, args, kwargs = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        try:
+            outcome: tuple[str, Any] = ("ok", fn(*args, **kwargs))
+        except MemoryError:
+            outcome = ("memory", None)
+        except RecursionError as exc:
+            outcome = ("error", GraderError(f"expression nested too deeply: {exc}"))
+        except BaseException as exc:  # noqa: BLE001 - every failure must travel back
+            outcome = ("error", exc)
+        try:
+            conn.send(outcome)
+        except MemoryError:
+            conn.send(("memory", None))
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
+            conn.send(("error", GraderError(f"result could not be returned: {exc}")))
+
+
+class LimitedWorker:
+    """A forked helper process that runs one call at a time under time and memory limits."""
+
+    def __init__(self, memory_mb: int = DEFAULT_MEMORY_MB) -> None:
+        self.memory_mb = memory_mb
+        self._pid: int | None = None
+        self._conn: Connection | None = None
+        self._lock = threading.Lock()
+
+    def _start(self) -> None:
+        parent, child = Pipe(duplex=True)
+        pid = os.fork()
+        if pid == 0:  # the worker
+            parent.close()
+            code = 0
+            try:
+                _serve(child, self.memory_mb)
+            except BaseException:  # noqa: BLE001
+                code = 1
+            finally:
+                os._exit(code)
+        child.close()
+        self._pid, self._conn = pid, parent
+
+    def stop(self) -> None:
+        """Kill the worker (a later call starts a new one)."""
+        if self._pid is not None:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
+                os.waitpid(self._pid, 0)
+            except ChildProcessError:
+                pass
+        if self._conn is not None:
+            self._conn.close()
+        self._pid, self._conn = None, None
+
+    def call(self, fn: Callable[..., T], *args: Any, seconds: float = DEFAULT_SECONDS, **kwargs: Any) -> T:
+        """Run ``fn(*args, **kwargs)`` in the worker; raise BudgetExceeded past the limits.
+
+        ``fn`` and its arguments must pickle (module-level functions, plain data, SymPy objects).
+        """
+        if _IN_WORKER or os.environ.get("GRADER_SANDBOX") == "0":
+            return fn(*args, **kwargs)
+        with self._lock:
+            if self._pid is None:
+                self._start()
+            assert self._conn is not None
+            try:
+                self._conn.send((fn, args, kwargs))
+            except (BrokenPipeError, OSError):
+                self.stop()
+                self._start()
+                assert self._conn is not None
+                self._conn.send((fn, args, kwargs))
+            if not self._conn.poll(seconds):
+                self.stop()
+                raise BudgetExceeded("time", seconds, getattr(fn, "__name__", ""))
+            try:
+                status, payload = self._conn.recv()
+            except (EOFError, OSError):
+                self.stop()  # the worker died: the kernel or the allocator killed it
+                raise BudgetExceeded("memory", self.memory_mb, getattr(fn, "__name__", "")) from None
+        if status == "ok":
+            return payload  # type: ignore[no-any-return]
+        if status == "memory":
+            raise BudgetExceeded("memory", self.memory_mb, getattr(fn, "__name__", ""))
+        raise payload
+
+
+_default: LimitedWorker | None = None
+
+
+def limited(fn: Callable[..., T], *args: Any, seconds: float = DEFAULT_SECONDS, **kwargs: Any) -> T:
+    """Run ``fn`` in this process's shared limited worker (see LimitedWorker.call)."""
+    global _default
+    if _default is None:
+        _default = LimitedWorker()
+        atexit.register(_default.stop)
+    return _default.call(fn, *args, seconds=seconds, **kwargs)
+
+
+def in_worker() -> bool:
+    """True inside a limited worker (nested limited calls then run inline)."""
+    return _IN_WORKER
+
+
+def reset_after_fork() -> None:
+    """Forget the parent's worker in a freshly forked process (batch workers call this)."""
+    global _default, _IN_WORKER
+    _default = None
+    _IN_WORKER = False
