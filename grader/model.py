@@ -7,7 +7,7 @@ compared, pickled to a worker and back, and stored in the gradebook without surp
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 #: Verdicts a graded part can get (CONTRACT.md).
 PART_VERDICTS = ("correct", "partial", "incorrect", "missing", "unparsed", "needs_review")
@@ -117,3 +117,27 @@ class Report:
             "parts": [p.to_json() for p in self.parts],
             "warnings": list(self.warnings),
         }
+
+
+class VerdictCache(Protocol):
+    """Where grading looks up and stores comparisons, keyed by part and normalised answer.
+
+    A batch shares one across the class so that the same answer is compared only once.
+    """
+
+    def get(self, key: str) -> Verdict | None: ...
+
+    def put(self, key: str, verdict: Verdict) -> None: ...
+
+
+class MemoryCache:
+    """A VerdictCache in a dict, for one process."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, Verdict] = {}
+
+    def get(self, key: str) -> Verdict | None:
+        return self._store.get(key)
+
+    def put(self, key: str, verdict: Verdict) -> None:
+        self._store[key] = verdict
