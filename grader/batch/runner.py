@@ -1,0 +1,338 @@
+"""Grading a class: plan what needs grading, grade it in parallel under limits, record it.
+
+Each submission runs as one task in a pebble ProcessPool (forked workers, see ``worker``) with a
+hard time limit: pebble kills a worker whose task overruns and starts a new one, and the
+submission gets a ``timeout`` row; a worker that exceeds its RLIMIT_AS gets a ``memory`` row. At
+most a few tasks per worker are in flight, so memory stays flat whatever the class size.
+
+What is graded (resume and regrade), per student, against the gradebook:
+
+* a row for this rubric version with the same text hash -> skipped (resume), whatever its status;
+  if the rubric's fingerprint changed since, it is counted as stale and skipped unless
+  ``regrade``;
+* ``regrade``: stale rows, and rows graded under an earlier version of the rubric with the same
+  text, are regraded for the parts whose part fingerprint changed only (``only_parts``); the
+  other parts' rows are copied. Failed rows (timeout, memory, error) are retried in full.
+* anything else (new student, changed text) is graded in full.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+import sys
+import time
+from collections import Counter, deque
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from pebble import ProcessExpired, ProcessPool
+
+from grader.batch import gradebook as gb
+from grader.batch.export import export
+from grader.batch.feedback import write_feedback
+from grader.batch.sources import Submission, collect
+from grader.batch.worker import (
+    GradeFn,
+    Outcome,
+    Task,
+    grade_with_engine,
+    init_worker,
+    load_rubric_with_engine,
+    run_task,
+)
+from grader.errors import GraderError
+from grader.model import PartResult, Report
+
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MEMORY_MB = 1536
+
+
+@dataclass
+class BatchSummary:
+    """What a batch did."""
+
+    found: int = 0
+    graded: int = 0
+    regraded: int = 0
+    skipped: int = 0
+    stale: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+    compared: int = 0
+    comparisons: int = 0
+    lookups: int = 0
+    cache_hits: int = 0
+    seconds: float = 0.0
+    gradebook: str = ""
+    csv: str | None = None
+    feedback_dir: str | None = None
+    rubric: str = ""
+
+    def render(self) -> str:
+        st = ", ".join(f"{n} {s}" for s, n in sorted(self.statuses.items()))
+        lines = [f"{self.found} submissions ({self.rubric}): {self.graded} graded, "
+                 f"{self.regraded} regraded, {self.skipped} already in the gradebook"
+                 + (f"; {st}" if st else "") + f" in {self.seconds:.1f}s",
+                 f"answers compared: {self.compared} distinct ({self.comparisons} comparisons), "
+                 f"{self.cache_hits} of {self.lookups} look-ups reused"]
+        if self.stale:
+            lines.append(f"{self.stale} graded with an older form of this rubric version: "
+                         "run with --regrade to update them")
+        lines += [f"problem: {p}" for p in self.problems]
+        lines.append(f"gradebook: {self.gradebook}")
+        if self.csv:
+            lines.append(f"csv: {self.csv}")
+        if self.feedback_dir:
+            lines.append(f"feedback: {self.feedback_dir}")
+        return "\n".join(lines)
+
+
+class Progress:
+    """A progress bar on a terminal; a line every tenth of the way otherwise; nothing if quiet."""
+
+    def __init__(self, total: int, *, enabled: bool, stream: TextIO | None = None) -> None:
+        self.total, self.done, self.start = total, 0, time.monotonic()
+        self.stream = stream or sys.stderr
+        self.enabled = enabled and total > 0
+        self.tty = self.enabled and self.stream.isatty()
+        self._next_line = 0.1
+
+    def advance(self, label: str) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        rate = self.done / max(time.monotonic() - self.start, 1e-9)
+        if self.tty:
+            width = 30
+            fill = int(width * self.done / self.total)
+            eta = (self.total - self.done) / rate if rate else 0
+            self.stream.write(f"\r[{'#' * fill}{'.' * (width - fill)}] {self.done}/{self.total} "
+                              f"{rate:.1f}/s ETA {eta:.0f}s {label[:20]:<20}")
+            if self.done == self.total:
+                self.stream.write("\n")
+            self.stream.flush()
+        elif self.done / self.total >= self._next_line or self.done == self.total:
+            self.stream.write(f"graded {self.done}/{self.total} ({rate:.1f}/s)\n")
+            self.stream.flush()
+            while self._next_line <= self.done / self.total:
+                self._next_line += 0.1
+
+
+@dataclass
+class _Job:
+    sub: Submission
+    status: str  # the status to record if grading succeeds: ok | duplicate
+    message: str
+    only_parts: tuple[str, ...] | None = None
+    keep_from: int | None = None
+    keep_parts: tuple[str, ...] = ()
+    regrade: bool = False
+
+
+def _plan(sub: Submission, prevs: list[gb.Previous], rubric: Any, regrade: bool,
+          dup_msg: str, summary: BatchSummary) -> _Job | None:
+    status = "duplicate" if dup_msg else "ok"
+    cur = next((p for p in prevs if p.rubric_version == rubric.version), None)
+    base: gb.Previous | None = None
+    if cur is not None and cur.sha256 == sub.sha256:
+        if cur.fingerprint == rubric.fingerprint and not (regrade and cur.status in gb.FAILED):
+            summary.skipped += 1
+            return None
+        if cur.fingerprint != rubric.fingerprint and not regrade:
+            summary.stale += 1
+            summary.skipped += 1
+            return None
+        if cur.status in gb.GRADED:
+            base = cur
+    elif regrade:
+        base = next((p for p in prevs if p.sha256 == sub.sha256 and p.status in gb.GRADED), None)
+    if base is None:
+        return _Job(sub, status, dup_msg)
+    fps: dict[str, str] = dict(getattr(rubric, "part_fingerprints", {}) or {})
+    changed = tuple(p.id for p in rubric.parts
+                    if not fps.get(p.id) or base.part_fingerprints.get(p.id) != fps[p.id])
+    keep = tuple(p.id for p in rubric.parts if p.id not in changed)
+    return _Job(sub, status, dup_msg, only_parts=changed, keep_from=base.id, keep_parts=keep,
+                regrade=True)
+
+
+def _duplicates(subs: list[Submission]) -> dict[str, str]:
+    by_hash: dict[str, list[str]] = {}
+    for s in subs:
+        if s.status == "ok":
+            by_hash.setdefault(s.sha256, []).append(s.student)
+    out = {}
+    for students in by_hash.values():
+        if len(students) > 1:
+            for st in students:
+                out[st] = "same text as " + ", ".join(o for o in students if o != st)
+    return out
+
+
+_DIED_OF_MEMORY = (-9, -11, -6, -7)  # SIGKILL (OOM killer), SIGSEGV, SIGABRT, SIGBUS
+
+
+def _outcome(fut: Future[Outcome], job: _Job, timeout: float) -> Outcome:
+    try:
+        return fut.result()
+    except TimeoutError:
+        return Outcome(job.sub.student, "timeout", message=f"grading took longer than {timeout:g}s",
+                       seconds=timeout)
+    except ProcessExpired as exc:
+        if exc.exitcode in _DIED_OF_MEMORY:
+            return Outcome(job.sub.student, "memory", message=f"the worker died (exit code "
+                           f"{exc.exitcode}), most likely out of memory")
+        return Outcome(job.sub.student, "error", message=f"the worker died (exit code {exc.exitcode})")
+    except CancelledError:
+        return Outcome(job.sub.student, "error", message="cancelled")
+    except Exception as exc:  # noqa: BLE001 - e.g. a result that would not pickle
+        return Outcome(job.sub.student, "error", message=f"{type(exc).__name__}: {exc}")
+
+
+def _record(conn: Any, rubric: Any, job: _Job, out: Outcome, summary: BatchSummary) -> None:
+    sub = job.sub
+    summary.lookups += out.lookups
+    summary.cache_hits += out.hits
+    summary.comparisons += len(out.cache_entries)
+    parts: tuple[PartResult, ...] = ()
+    status, message = out.status, out.message
+    if out.status == "ok" and out.report is not None:
+        parts = out.report.parts
+        if job.only_parts is not None:
+            parts = tuple(p for p in parts if p.id in job.only_parts)
+        status, message = job.status, job.message
+    elif out.status == "ok":
+        status, message = "error", "grading returned no report"
+    keep = job.keep_parts if status in gb.GRADED else ()
+    summary.compared += gb.store(
+        conn, rubric=rubric, student=sub.student, file=";".join(sub.files), sha256=sub.sha256,
+        status=status, message=message, seconds=out.seconds,
+        warnings=[*sub.warnings, *(out.report.warnings if out.report else ())],
+        parts=parts, keep_from=job.keep_from, keep_parts=keep, cache_entries=out.cache_entries)
+    summary.statuses[status] += 1
+    if job.regrade:
+        summary.regraded += 1
+    else:
+        summary.graded += 1
+
+
+def _warm(grade_fn: GradeFn) -> None:
+    """Import the engine in the parent, so that forked workers start with it loaded."""
+    if grade_fn is grade_with_engine:
+        try:
+            importlib.import_module("grader.grading")
+        except ImportError as exc:
+            raise GraderError(f"the grading engine is not available: {exc}") from None
+
+
+def _default_gradebook(csv_path: Any, feedback_dir: Any) -> Path:
+    if csv_path is not None:
+        return Path(csv_path).parent / "gradebook.sqlite"
+    if feedback_dir is not None:
+        return Path(feedback_dir).parent / "gradebook.sqlite"
+    return Path("gradebook.sqlite")
+
+
+def run_batch(source: str | Path, rubric_path: Any, *, jobs: int | None = None,
+              gradebook: str | Path | None = None, csv_path: str | Path | None = None,
+              csv_layout: str = "default", feedback_dir: str | Path | None = None,
+              regrade: bool = False, timeout: float = DEFAULT_TIMEOUT,
+              memory_mb: int | None = DEFAULT_MEMORY_MB, manifest: str | Path | None = None,
+              progress: bool = True, grade_fn: GradeFn = grade_with_engine,
+              load_rubric: Callable[[Any], Any] = load_rubric_with_engine,
+              stream: TextIO | None = None) -> BatchSummary:
+    """Grade every submission in ``source`` (folder or .zip) and record them in the gradebook.
+
+    ``rubric_path`` is a rubric file (loaded with ``load_rubric``) or an already loaded rubric.
+    Raises ``InputError`` for an unusable source, manifest or rubric; a bad submission only
+    ever becomes a row.
+    """
+    start = time.perf_counter()
+    _warm(grade_fn)
+    rubric = load_rubric(rubric_path) if isinstance(rubric_path, str | Path) else rubric_path
+    book = Path(gradebook) if gradebook is not None else _default_gradebook(csv_path, feedback_dir)
+    collected = collect(source, manifest=manifest)
+    summary = BatchSummary(found=len(collected.submissions), problems=collected.problems,
+                           gradebook=str(book), rubric=f"{rubric.id} {rubric.version}")
+    conn = gb.connect(book)
+    try:
+        gb.record_rubric(conn, rubric)
+        if collected.students:
+            gb.record_students(conn, collected.students.values())
+        prev = gb.previous(conn, rubric.id)
+        dups = _duplicates(collected.submissions)
+        jobs_todo: deque[_Job] = deque()
+        for sub in collected.submissions:
+            prevs = prev.get(sub.student, [])
+            if sub.status != "ok":  # nothing to grade: record why, once
+                cur = next((p for p in prevs if p.rubric_version == rubric.version), None)
+                if cur is not None and (cur.status, cur.sha256) == (sub.status, sub.sha256) \
+                        and cur.fingerprint == rubric.fingerprint:
+                    summary.skipped += 1
+                    continue
+                _record(conn, rubric, _Job(sub, sub.status, sub.message),
+                        Outcome(sub.student, sub.status, message=sub.message), summary)
+                continue
+            job = _plan(sub, prevs, rubric, regrade, dups.get(sub.student, ""), summary)
+            if job is None:
+                continue
+            if job.only_parts == ():  # nothing gradable changed: carry the rows over
+                _record(conn, rubric, job, Outcome(sub.student, "ok", report=_empty_report(rubric)),
+                        summary)
+                continue
+            jobs_todo.append(job)
+        _grade_all(conn, rubric, jobs_todo, summary, jobs=jobs, timeout=timeout,
+                   memory_mb=memory_mb, grade_fn=grade_fn, book=book,
+                   bar=Progress(len(jobs_todo), enabled=progress, stream=stream))
+        students = [s.student for s in collected.submissions]
+        if feedback_dir is not None:
+            write_feedback(conn, feedback_dir, rubric_id=rubric.id, version=rubric.version,
+                           students=students)
+            summary.feedback_dir = str(feedback_dir)
+    finally:
+        conn.close()
+    if csv_path is not None:
+        export(book, to="csv", out=csv_path, layout=csv_layout, rubric_id=rubric.id,
+               version=rubric.version)
+        summary.csv = str(csv_path)
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _empty_report(rubric: Any) -> Report:
+    return Report(submission="", rubric=rubric.id, parts=())
+
+
+def _grade_all(conn: Any, rubric: Any, todo: deque[_Job], summary: BatchSummary, *,
+               jobs: int | None, timeout: float, memory_mb: int | None, grade_fn: GradeFn,
+               book: Path, bar: Progress) -> None:
+    if not todo:
+        return
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    window = workers * 3
+    inflight: dict[Future[Outcome], _Job] = {}
+    pool = ProcessPool(max_workers=workers, initializer=init_worker,
+                       initargs=(grade_fn, rubric, str(book), memory_mb),
+                       context=multiprocessing.get_context("fork"))
+    try:
+        while todo or inflight:
+            while todo and len(inflight) < window:
+                job = todo.popleft()
+                task = Task(job.sub.student, ";".join(job.sub.files), job.sub.text, job.only_parts)
+                inflight[pool.schedule(run_task, args=(task,), timeout=timeout)] = job
+            done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+            for fut in done:
+                job = inflight.pop(fut)
+                _record(conn, rubric, job, _outcome(fut, job, timeout), summary)
+                bar.advance(job.sub.student)
+        pool.close()
+    except BaseException:
+        pool.stop()
+        raise
+    finally:
+        pool.join()

@@ -1,0 +1,320 @@
+"""The locator: where in a parsed submission is the answer to one rubric part.
+
+Sources, strongest first: a structured ``\\answer{part-id}{...}``; a ``\\boxed{}`` in the part's
+sections; a chain whose left side is a target (``target = ... = value`` gives the last value of
+the run of equalities), or in which a target appears as a later step; the last display block
+of the part's sections. Nothing found gives an empty list, which the grader reports as
+``missing``. Every candidate with a different value is kept as a conflict of the chosen one,
+so a report can show both a derivation's 0.3637 and a later conclusion's 0.3655.
+
+Target matching is textual (``normalize.target_key``); a caller may inject ``same_target`` for
+semantic matching (the grader passes one built on SymPy; nothing here imports it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from grader.errors import BudgetExceeded
+from grader.extract.chains import (
+    Chain,
+    Step,
+    document_chains,
+    split_equations,
+    split_relation_chain,
+    split_system,
+)
+from grader.extract.document import Document, MathBlock, Section, find_boxed
+from grader.extract.normalize import target_key
+
+SameTarget = Callable[[str, str], "bool | None"]
+
+#: Rank of each way of finding an answer (lower is stronger).
+HOW_RANK = {
+    "answer-macro": 0,
+    "boxed": 1,
+    "system": 2,
+    "target-lhs": 2,
+    "target-step": 3,
+    "boxed-other": 4,
+    "section-last": 5,
+    "prose": 5,
+}
+_BASE_SCORE = {
+    "answer-macro": 1.0, "boxed": 0.9, "system": 0.8, "target-lhs": 0.8, "target-step": 0.7,
+    "boxed-other": 0.5, "section-last": 0.3, "prose": 0.5,
+}
+_MAX_NAME = 400  # longer left sides are never compared (they are not names)
+_MAX_CALLS = 500  # calls of same_target per query
+
+
+@dataclass(frozen=True)
+class PartQuery:
+    """What a rubric part asks for.
+
+    ``sections``: section numbers/ids ("2.3", "3/(b)", "Question 3") or heading regexes
+    ("Results") to search in; empty means the whole document. ``targets``: LaTeX names of the
+    quantity (``\\frac{\\partial E}{\\partial B}``, ``B'``, ``w_{11}``). ``prefer``: "final"
+    (the last statement wins), "first" or "boxed". ``kind``: "expression", "equation",
+    "system", "matrix", "number" or "prose".
+    """
+
+    part_id: str
+    sections: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    prefer: str = "final"
+    kind: str = "expression"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sections", tuple(self.sections))
+        object.__setattr__(self, "targets", tuple(self.targets))
+        if self.prefer not in ("final", "first", "boxed"):
+            raise ValueError(f"prefer must be final, first or boxed, not {self.prefer!r}")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One possible answer to a part.
+
+    ``latex`` is the answer (the value a chain arrives at, a boxed content, a whole system, or
+    the prose of a section), ``line`` its 1-based line, ``section`` the innermost section id,
+    ``how`` the way it was found, ``chain`` every step of the chain it ends (so each step can
+    be checked), ``score`` a confidence in [0, 1], ``offset`` where its block starts in the
+    text. Only the first candidate of ``locate``'s answer carries ``conflicts``: the others
+    whose value differs.
+    """
+
+    latex: str
+    line: int | None
+    section: str | None
+    how: str
+    chain: tuple[Step, ...] = ()
+    score: float = 0.0
+    conflicts: tuple[Candidate, ...] = field(default=(), compare=False)
+    offset: int | None = None
+    part_id: str = ""
+
+    @property
+    def rank(self) -> int:
+        return HOW_RANK.get(self.how, 9)
+
+
+class _Matcher:
+    def __init__(self, targets: Sequence[str], same_target: SameTarget | None) -> None:
+        self.targets = [t for t in targets if t.strip()]
+        self.keys = {target_key(t) for t in self.targets}
+        self.same_target = same_target
+        self.calls = 0
+
+    def __call__(self, latex: str) -> bool:
+        if not self.targets or not latex or len(latex) > _MAX_NAME:
+            return False
+        if target_key(latex) in self.keys:
+            return True
+        if self.same_target is None:
+            return False
+        for t in self.targets:
+            if self.calls >= _MAX_CALLS:
+                return False
+            self.calls += 1
+            try:
+                if self.same_target(latex, t):
+                    return True
+            except BudgetExceeded:
+                raise
+            except Exception:  # noqa: BLE001 - a failing matcher means "cannot tell"
+                continue
+        return False
+
+
+def locate(doc: Document, query: PartQuery, *, same_target: SameTarget | None = None) -> list[Candidate]:
+    """Candidate answers for ``query`` in ``doc``, best first (empty when nothing is found)."""
+    found = _structured(doc, query)
+    if not query.sections and not query.targets:
+        return _order(found, query)  # nothing says where else to look
+    scope = _scope(doc, query)
+    in_scope = _in_scope(scope)
+    if query.kind == "prose":
+        found.extend(_prose(doc, scope, query))
+        return _order(found, query)
+    match = _Matcher(query.targets, same_target)
+    blocks = [(i, b) for i, b in enumerate(doc.blocks) if in_scope(b.line)]
+    found.extend(_boxed(blocks, match, query))
+    if query.kind == "system":
+        found.extend(_systems(blocks, match, query))
+    else:
+        chains = [c for c in document_chains(doc) if c.line is not None and in_scope(c.line)]
+        found.extend(_from_chains(chains, match, query))
+    if not any(c.rank <= HOW_RANK["target-step"] for c in found):
+        if query.sections and query.targets:
+            # the named sections do not name the target: look for it anywhere, less sure
+            wider = locate(doc, replace(query, sections=()), same_target=same_target)
+            found.extend(
+                replace(c, score=round(c.score * 0.8, 3), conflicts=())
+                for c in wider
+                if c.how in ("target-lhs", "target-step", "system")
+            )
+        found.extend(_section_last(doc, scope, blocks, query))
+    return _order(found, query)
+
+
+def _scope(doc: Document, query: PartQuery) -> list[Section] | None:
+    """The sections to search; None means the whole document."""
+    if not query.sections:
+        return None
+    out: list[Section] = []
+    for q in query.sections:
+        for s in doc.find_sections(q):
+            if s not in out:
+                out.append(s)
+    return out
+
+
+def _in_scope(scope: list[Section] | None) -> Callable[[int], bool]:
+    if scope is None:
+        return lambda line: True
+    spans = [(s.line, s.end_line) for s in scope]
+    return lambda line: any(a <= line <= b for a, b in spans)
+
+
+def _structured(doc: Document, query: PartQuery) -> list[Candidate]:
+    want = query.part_id.strip()
+    return [
+        Candidate(a.latex, a.line, a.section, "answer-macro", (Step(a.latex, "", 0, a.line),), 1.0, (), a.offset, want)
+        for a in doc.answers
+        if a.part_id == want
+    ]
+
+
+def _boxed(blocks: list[tuple[int, MathBlock]], match: _Matcher, query: PartQuery) -> list[Candidate]:
+    out: list[Candidate] = []
+    for _, b in blocks:
+        for content in b.boxed:
+            how = "boxed"
+            value = content
+            steps = tuple(Step(s.latex, s.relation, s.offset, b.content_line) for s in _first_chain(split_equations(content)))
+            if query.kind == "system":
+                if split_system(content) is None:
+                    how = "boxed-other"
+            elif len(steps) > 1 and steps[0].latex:
+                if match(steps[0].latex):
+                    value = content if query.kind == "equation" else steps[-1].latex
+                elif match.targets:
+                    how = "boxed-other"  # a box naming some other quantity
+            elif match.targets and not query.sections:
+                how = "boxed-other"  # a bare box somewhere in the document: not evidence enough
+            out.append(Candidate(value, b.content_line or b.line, b.section, how, steps, _BASE_SCORE[how], (), b.offset, query.part_id))
+    return out
+
+
+def _first_chain(chains: list[list[Step]]) -> list[Step]:
+    return chains[0] if len(chains) == 1 else []
+
+
+def _systems(blocks: list[tuple[int, MathBlock]], match: _Matcher, query: PartQuery) -> list[Candidate]:
+    out: list[Candidate] = []
+    for _, b in blocks:
+        rows = split_system(b.latex)
+        if rows is None:
+            continue
+        if match.targets:
+            lhs = [split_relation_chain(r)[0].latex for r in rows]
+            if not any(match(x) for x in lhs):
+                continue
+        steps = tuple(Step(r, "", 0, b.content_line) for r in rows)
+        out.append(Candidate(b.latex, b.line, b.section, "system", steps, _BASE_SCORE["system"], (), b.offset, query.part_id))
+    return out
+
+
+def _from_chains(chains: list[Chain], match: _Matcher, query: PartQuery) -> list[Candidate]:
+    out: list[Candidate] = []
+    if not match.targets:
+        return out
+    for chain in chains:
+        steps = chain.steps
+        i = 0
+        while i < len(steps) - 1:
+            if steps[i].latex and steps[i + 1].equality and match(steps[i].latex):
+                j = chain.run_end(i)
+                how = "target-lhs" if i == 0 else "target-step"
+                if query.kind == "equation":
+                    value = f"{steps[i].latex} = {steps[j].latex}"
+                else:
+                    value = steps[j].latex
+                value = _unbox(value)
+                line = steps[j].line if steps[j].line is not None else chain.line
+                out.append(
+                    Candidate(value, line, chain.section, how, steps, _BASE_SCORE[how], (), chain.block_offset, query.part_id)
+                )
+                i = j
+            i += 1
+    return out
+
+
+def _unbox(latex: str) -> str:
+    """``\\boxed{x}`` -> ``x`` when the box is the whole of ``latex``."""
+    stripped = latex.strip()
+    if stripped.startswith("\\boxed"):
+        boxed = find_boxed(stripped)
+        if len(boxed) == 1 and stripped.endswith("}") and stripped.replace(" ", "").count("\\boxed") == 1:
+            return boxed[0]
+    return latex
+
+
+def _section_last(
+    doc: Document, scope: list[Section] | None, blocks: list[tuple[int, MathBlock]], query: PartQuery
+) -> list[Candidate]:
+    if scope is None:
+        return []  # without a section, "the last block of the document" is no answer
+    display = [(i, b) for i, b in blocks if b.display]
+    if not display:
+        return []
+    index, block = display[-1]
+    chains = [c for c in document_chains(doc) if index in c.blocks]
+    if query.kind == "system" or split_system(block.latex) is not None or not chains:
+        value, steps = block.latex, (Step(block.latex, "", 0, block.content_line),)
+    else:
+        chain = chains[-1]
+        steps = chain.steps
+        value = block.latex if query.kind == "equation" else chain.result
+    return [Candidate(value, block.line, block.section, "section-last", steps, _BASE_SCORE["section-last"], (), block.offset, query.part_id)]
+
+
+def _prose(doc: Document, scope: list[Section] | None, query: PartQuery) -> list[Candidate]:
+    if not scope:
+        return []
+    out: list[Candidate] = []
+    for s in scope:
+        text = doc.section_text(s)
+        if text:
+            out.append(Candidate(text, s.line, s.id, "prose", (), _BASE_SCORE["prose"], (), None, query.part_id))
+    return out
+
+
+def _order(found: list[Candidate], query: PartQuery) -> list[Candidate]:
+    if not found:
+        return []
+    # one candidate per (value, line): a boxed target-lhs found twice counts once
+    unique: dict[tuple[str, int | None], Candidate] = {}
+    for c in found:
+        key = (target_key(c.latex), c.line)
+        if key not in unique or c.rank < unique[key].rank:
+            unique[key] = c
+    items = list(unique.values())
+
+    def rank(c: Candidate) -> int:
+        if query.prefer == "boxed" and c.how == "boxed":
+            return -1
+        return c.rank
+
+    if query.prefer == "first":
+        items.sort(key=lambda c: (rank(c), c.line or 0))
+    else:
+        items.sort(key=lambda c: (rank(c), -(c.line or 0)))
+    best = items[0]
+    best_key = target_key(best.latex)
+    conflicts = tuple(c for c in items[1:] if target_key(c.latex) != best_key and c.how not in ("section-last", "boxed-other"))
+    items[0] = replace(best, conflicts=conflicts)
+    return items
+
