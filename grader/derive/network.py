@@ -118,44 +118,106 @@ def placeholders(name: str, shape: tuple[int, int]) -> Matrix:
     rows, cols = shape
     return Matrix(rows, cols, [sympy.Dummy(f"{name}_{i}_{j}") for i in range(rows) for j in range(cols)])
 
-def differentiate(net: Network) -> dict[str, sympy.Basic]:
-    """Forward values, loss, gradients and updated parameters of ``net``, by name."""
+def differentiate(net: Network, mode: str = "chain") -> dict[str, sympy.Basic]:
+    """Forward values, loss, gradients and updated parameters of ``net``, by name.
+
+    ``mode="composed"`` differentiates the loss as one expression of every parameter entry;
+    ``mode="chain"`` (default, much faster) differentiates each layer's output entries with
+    respect to its input and parameter entries and multiplies these local Jacobians by the
+    chain rule. Both take every derivative from ``sympy.diff``; the tests check they agree.
+    """
     if net.loss is None or net.target is None:
         raise DerivationError("a network derivation needs a loss and a target")
+    if not net.layers:
+        raise DerivationError("a network needs at least one layer")
     nodes = forward(net)
-    output = nodes[net.layers[-1].name] if net.layers else nodes[net.input_name]
     out: dict[str, sympy.Basic] = {f"forward.{k}": v for k, v in nodes.items()}
-    out["loss"] = loss_value(net.loss, output, net.target)
+    out["loss"] = loss_value(net.loss, nodes[net.layers[-1].name], net.target)
+    grads = _composed(net, nodes) if mode == "composed" else _chained(net, nodes)
+    out.update(grads)
+    if net.lr is not None:
+        for name in net.param_names:
+            out[f"updated.{name}"] = Matrix(net.values[name] - net.lr * grads[f"grad.{name}"])
+    return out
 
-    # Placeholders for every parameter; numbers go in only after differentiating.
+
+def _finish(expr: sympy.Basic, net: Network) -> sympy.Basic:
+    return apply_relu_convention(expr, net.relu_grad_at_zero)
+
+
+def _local_grad(expr: sympy.Expr, wrt: Matrix, at: Mapping[sympy.Basic, sympy.Basic], net: Network) -> list[sympy.Expr]:
+    """d expr / d each entry of ``wrt`` (placeholders), evaluated at ``at``."""
+    free = expr.free_symbols
+    return [
+        _finish(sympy.diff(expr, h).xreplace(at), net) if h in free else sympy.S.Zero for h in wrt
+    ]
+
+
+def _chained(net: Network, nodes: Mapping[str, Matrix]) -> dict[str, Matrix]:
+    grads: dict[str, Matrix] = {}
+    last = net.layers[-1].name
+    holder = placeholders(last, nodes[last].shape)
+    loss = loss_value(net.loss or "", holder, net.target)
+    at = dict(zip(holder, nodes[last], strict=True))
+    g = Matrix(holder.rows, holder.cols, _local_grad(loss, holder, at, net))
+    grads[f"grad.{last}"] = g
+    for index in range(len(net.layers) - 1, -1, -1):
+        layer = net.layers[index]
+        in_name = net.node_names[index]
+        x_holder = placeholders(in_name, nodes[in_name].shape)
+        p_holders = {p: placeholders(p, net.values[p].shape) for p in layer.params}
+        sym_values = dict(net.values) | p_holders
+        outputs = apply_layer(layer, x_holder, sym_values, net.convention)
+        at = dict(zip(x_holder, nodes[in_name], strict=True))
+        for p, h in p_holders.items():
+            at.update(zip(h, net.values[p], strict=True))
+        g_in = [sympy.S.Zero] * len(x_holder)
+        g_par = {p: [sympy.S.Zero] * len(h) for p, h in p_holders.items()}
+        for g_out, entry in zip(g, outputs, strict=True):
+            if g_out == 0:
+                continue
+            for k, d in enumerate(_local_grad(entry, x_holder, at, net)):
+                if d != 0:
+                    g_in[k] += g_out * d
+            for p, h in p_holders.items():
+                for k, d in enumerate(_local_grad(entry, h, at, net)):
+                    if d != 0:
+                        g_par[p][k] += g_out * d
+        for p, h in p_holders.items():
+            grads[f"grad.{p}"] = Matrix(h.rows, h.cols, g_par[p])
+        g = Matrix(x_holder.rows, x_holder.cols, g_in)
+        grads[f"grad.{in_name}"] = g
+    return _ordered(net, grads)
+
+
+def _composed(net: Network, nodes: Mapping[str, Matrix]) -> dict[str, Matrix]:
     holders = {name: placeholders(name, net.values[name].shape) for name in net.param_names}
     sym_values = dict(net.values) | holders
     numbers: dict[sympy.Basic, sympy.Basic] = {}
     for name, holder in holders.items():
         numbers.update(zip(holder, net.values[name], strict=True))
-
-    def finish(expr: sympy.Basic) -> sympy.Basic:
-        return apply_relu_convention(expr.xreplace(numbers), net.relu_grad_at_zero)
-
+    grads: dict[str, Matrix] = {}
+    last = net.layers[-1].name
     # d loss / d node: the loss of the rest of the network as a function of that node.
     for index in range(len(net.layers), -1, -1):
         node = net.node_names[index]
         holder = placeholders(node, nodes[node].shape)
-        rest = forward(net, sym_values, start=index, start_value=holder)
-        result = rest[net.layers[-1].name] if index < len(net.layers) else holder
-        loss = loss_value(net.loss, result, net.target)
-        local = dict(zip(holder, nodes[node], strict=True))
-        out[f"grad.{node}"] = Matrix(
-            holder.rows, holder.cols, [finish(sympy.diff(loss, h).xreplace(local)) for h in holder]
-        )
+        result = forward(net, sym_values, start=index, start_value=holder)[last] if index < len(net.layers) else holder
+        loss = loss_value(net.loss or "", result, net.target)
+        at = numbers | dict(zip(holder, nodes[node], strict=True))
+        grads[f"grad.{node}"] = Matrix(holder.rows, holder.cols, _local_grad(loss, holder, at, net))
     # d loss / d parameter: the whole network as a function of every parameter entry.
-    loss = loss_value(net.loss, forward(net, sym_values)[net.layers[-1].name], net.target)
+    loss = loss_value(net.loss or "", forward(net, sym_values)[last], net.target)
     for name, holder in holders.items():
-        out[f"grad.{name}"] = Matrix(holder.rows, holder.cols, [finish(sympy.diff(loss, h)) for h in holder])
-    if net.lr is not None:
-        for name in holders:
-            out[f"updated.{name}"] = Matrix(net.values[name] - net.lr * out[f"grad.{name}"])
-    return out
+        grads[f"grad.{name}"] = Matrix(holder.rows, holder.cols, _local_grad(loss, holder, numbers, net))
+    return _ordered(net, grads)
+
+
+def _ordered(net: Network, grads: Mapping[str, Matrix]) -> dict[str, Matrix]:
+    """Node gradients from the output back to the input, then parameter gradients."""
+    names = [f"grad.{n}" for n in reversed(net.node_names)] + [f"grad.{p}" for p in net.param_names]
+    return {name: grads[name] for name in names}
+
 
 def build_network(
     layers: Sequence[object],

@@ -1,0 +1,17 @@
+"""LaTeX text to SymPy: normalisation, symbol context, structures, parse errors with spans."""
+
+from grader.latex.context import MatrixShape, SymbolContext, parse_assumption, parse_given
+from grader.latex.parse import Parsed, parse_latex, parse_latex_here, precheck
+from grader.latex.scan import canonical_name
+
+__all__ = [
+    "MatrixShape",
+    "Parsed",
+    "SymbolContext",
+    "canonical_name",
+    "parse_assumption",
+    "parse_given",
+    "parse_latex",
+    "parse_latex_here",
+    "precheck",
+]

@@ -1,0 +1,88 @@
+"""Take math out of its surroundings and remove what carries no meaning.
+
+Delimiters (``$$``, ``\\[``, ``$``, equation environments), equation numbers (``\\tag{3}``,
+``\\quad (3)``), ``\\left``/``\\right``, spacing, ``\\boxed{}``, style commands and trailing
+punctuation go; unicode operators become their LaTeX commands. Offsets are kept (Mapped).
+"""
+
+from __future__ import annotations
+
+import re
+
+from grader.latex.mapped import Mapped
+
+_UNICODE = {
+    "\u2212": "-", "\u2013": "-", "\u00d7": r"\times ", "\u00b7": r"\cdot ", "\u22c5": r"\cdot ",
+    "\u2264": r"\le ", "\u2265": r"\ge ", "\u2260": r"\neq ", "\u2248": r"\approx ", "\u221e": r"\infty ",
+    "\u03b1": r"\alpha ", "\u03b2": r"\beta ", "\u03b3": r"\gamma ", "\u03b4": r"\delta ",
+    "\u03b5": r"\epsilon ", "\u03b7": r"\eta ", "\u03b8": r"\theta ", "\u03bb": r"\lambda ",
+    "\u03bc": r"\mu ", "\u03c0": r"\pi ", "\u03c3": r"\sigma ", "\u03c4": r"\tau ", "\u03c6": r"\phi ",
+    "\u03c9": r"\omega ", "\u03a3": r"\Sigma ", "\u2202": r"\partial ", "\u2207": r"\nabla ",
+    "\u2211": r"\sum ", "\u220f": r"\prod ", "\u221a": r"\sqrt ", "\u2032": "'", "\u2019": "'",
+    "\u00a0": " ",
+}
+_UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE)))
+
+_MATH_ENVS = r"(?:equation|align|aligned|gather|gathered|multline|split|eqnarray|displaymath|math)\*?"
+
+_STEPS: tuple[tuple[str, str], ...] = (
+    (r"\A\s*(?:\$\$|\\\[|\\\(|\$)", ""),
+    (r"(?:\$\$|\\\]|\\\)|\$)\s*\Z", ""),
+    (r"\\begin\{" + _MATH_ENVS + r"\}|\\end\{" + _MATH_ENVS + r"\}", " "),
+    (r"\\tag\*?\{[^{}]*\}|\\label\{[^{}]*\}|\\nonumber|\\notag", " "),
+    # An equation number after spacing or dots at the very end: "\quad (3)", "......(1)".
+    (r"(?:\\q?quad|\\dots|\\ldots|\.{2,}|\s{2,})\s*(?:\\dots|\\ldots|\.)*\s*\(\s*\d{1,3}(?:\.\d{1,3})?\s*\)\s*\Z", ""),
+    (r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg)(?![a-zA-Z])\s*\.?", ""),
+    (r"\\(?:displaystyle|textstyle|scriptstyle|limits|nolimits)(?![a-zA-Z])", " "),
+    (r"(?<!\\)\\[,;:! ]|\\q?quad(?![a-zA-Z])|~|\\hspace\*?\{[^{}]*\}|\\enspace|\\thinspace", " "),
+    (r"\\[dt]frac(?![a-zA-Z])", r"\\frac"),
+    (r"\\(?:leq|leqslant)(?![a-zA-Z])", r"\\le"),
+    (r"\\(?:geq|geqslant)(?![a-zA-Z])", r"\\ge"),
+    (r"\\(?:ne)(?![a-zA-Z])", r"\\neq"),
+    (r"\\lt(?![a-zA-Z])", "<"),
+    (r"\\gt(?![a-zA-Z])", ">"),
+    (r"\\(?:lVert|rVert|Vert)(?![a-zA-Z])|\\\|", "||"),
+    (r"\\(?:lvert|rvert|vert)(?![a-zA-Z])", "|"),
+    (r"\\(?:intercal|top|mathsf\{T\}|mathrm\{T\}|mathsf\{\s*T\s*\})(?![a-zA-Z])", "T"),
+    (r"\\(?:dagger)(?![a-zA-Z])", "T"),
+    (r"\\ell(?![a-zA-Z])", "l"),
+    (r"\\cdotp|\\centerdot|\\ast(?![a-zA-Z])", r"\\cdot "),
+)
+_COMPILED = tuple((re.compile(p), r) for p, r in _STEPS)
+_TRAILING = re.compile(r"(?:[.,;:]|\\[.,;]|\\text\{\s*[.,;]?\s*\})+\s*\Z")
+_BOXED = re.compile(r"\\(?:boxed|fbox|bbox)\s*\{")
+
+
+def unwrap_boxed(mapped: Mapped) -> Mapped:
+    """Replace ``\\boxed{X}`` with ``X`` (balanced braces), keeping offsets."""
+    text = mapped.text
+    while True:
+        m = _BOXED.search(text)
+        if not m:
+            return mapped
+        depth, i = 1, m.end()
+        while i < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            i += 1
+        if depth:
+            return mapped
+        inner = mapped.slice(m.end(), i - 1)
+        mapped = Mapped(
+            text[: m.start()] + inner.text + text[i:],
+            mapped.origin[: m.start()] + inner.origin + mapped.origin[i:],
+        )
+        text = mapped.text
+
+
+def clean_math(text: str | Mapped) -> Mapped:
+    """The math of an answer with delimiters, numbering, spacing and decoration removed."""
+    mapped = Mapped.of(text) if isinstance(text, str) else text
+    mapped = mapped.sub(_UNICODE_RE, lambda m: _UNICODE[m.group(0)])
+    for regex, repl in _COMPILED:
+        mapped = mapped.sub(regex, repl)
+    mapped = unwrap_boxed(mapped)
+    mapped = mapped.strip()
+    for regex, repl in _COMPILED[:2]:  # delimiters again, once boxed and spacing are gone
+        mapped = mapped.sub(regex, repl).strip()
+    mapped = mapped.sub(_TRAILING, "").strip()
+    return mapped

@@ -1,0 +1,463 @@
+"""LaTeX answer text to a SymPy value, in a symbol context, with limits and spans.
+
+Pipeline: clean (delimiters, numbering, spacing) -> size and nesting limits -> structure
+(chain ``a = b = c``, system ``\\begin{cases}``, tuple, set, piecewise) -> per piece: the
+scanner's placeholders -> latex2sympy2_extended -> placeholders replaced by the real objects.
+``parse_latex`` runs all of that in the limited worker; ``parse_latex_here`` is the same in the
+current process for callers already inside it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+import sympy
+from latex2sympy2_extended import latex2sympy
+from latex2sympy2_extended.latex2sympy2 import ConversionConfig
+from latex2sympy2_extended.math_normalization import NormalizationConfig
+
+from grader import budget
+from grader.errors import BudgetExceeded, LatexError
+from grader.latex.clean import clean_math
+from grader.latex.context import SymbolContext
+from grader.latex.mapped import Mapped
+from grader.latex.scan import rewrite
+from grader.latex.tokens import Apply, Diff, Indexed, Name, Number, Token
+
+#: Longest answer read, in characters (a derivation chain is a few hundred).
+MAX_CHARS = 20_000
+#: Deepest nesting of braces, parentheses and environments accepted before parsing.
+MAX_DEPTH = 40
+PARSE_SECONDS = 5.0
+
+_CONVERSION = ConversionConfig(lowercase_symbols=False, interpret_as_mixed_fractions=False, interpret_simple_eq_as_assignment=False)
+_NORMALISATION = NormalizationConfig(basic_latex=False, units=False, malformed_operators=False, nits=False, boxed="none", equations=False)
+_RELATIONS = {"=": "=", "\\approx": "=", "\\le": "<=", "\\ge": ">=", "<": "<", ">": ">", "\\neq": "!=", ":=": "="}
+_REL_RE = re.compile(r":=|=|\\approx(?![a-zA-Z])|\\le(?![a-zA-Z])|\\ge(?![a-zA-Z])|\\neq(?![a-zA-Z])|<|>")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed answer. ``kind`` says how to read ``value``:
+
+    expr, matrix: a SymPy expression / ImmutableMatrix; equation: (lhs, rhs);
+    chain: a tuple of expressions with ``relations`` between them; system: a tuple of Parsed
+    equations/relations; relation: (lhs, op, rhs); tuple, set: tuples of Parsed;
+    piecewise: a SymPy Piecewise.
+    """
+
+    kind: str
+    value: Any
+    latex: str
+    decimals: tuple[tuple[str, int], ...] = ()
+    relations: tuple[str, ...] = ()
+    span: tuple[int, int] | None = None
+
+    @property
+    def expr(self) -> Any:
+        """The value of an expression-like answer (the right side of an equation or chain)."""
+        if self.kind in ("expr", "matrix", "piecewise"):
+            return self.value
+        if self.kind == "equation":
+            return self.value[1]
+        if self.kind == "chain":
+            return self.value[-1]
+        raise LatexError(f"a {self.kind} has no single value")
+
+
+def parse_latex(text: str, context: SymbolContext | None = None, *, seconds: float = PARSE_SECONDS) -> Parsed:
+    """Parse ``text`` under a time and memory limit; raise LatexError (with span) on failure."""
+    precheck(text)
+    try:
+        return budget.limited(parse_latex_here, text, context, seconds=seconds)
+    except BudgetExceeded as exc:
+        raise LatexError(f"parsing stopped: {exc}") from None
+
+
+def precheck(text: str) -> None:
+    """Refuse input whose size or nesting would make the base parser run for minutes."""
+    if len(text) > MAX_CHARS:
+        raise LatexError(f"answer too long ({len(text)} characters, limit {MAX_CHARS})", text, (MAX_CHARS, len(text)))
+    if "\x00" in text or re.search(r"[\x01-\x08\x0e-\x1f]", text):
+        pos = re.search(r"[\x00-\x08\x0e-\x1f]", text)
+        p = pos.start() if pos else 0
+        raise LatexError("binary data in the answer", text, (p, p + 1))
+    depth = deepest = 0
+    for i, c in enumerate(text):
+        if c in "{([":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    raise LatexError(f"nested more than {MAX_DEPTH} levels deep", text, (i, i + 1))
+        elif c in "})]":
+            depth -= 1
+    if re.search(r"\\(?:def|let|newcommand|renewcommand|input|include|write|openout|read|catcode|csname|expandafter)(?![a-zA-Z])", text):
+        m = re.search(r"\\(?:def|let|newcommand|renewcommand|input|include|write|openout|read|catcode|csname|expandafter)(?![a-zA-Z])", text)
+        assert m
+        raise LatexError("TeX programming commands are not read in an answer", text, (m.start(), m.end()))
+
+
+def parse_latex_here(text: str, context: SymbolContext | None = None) -> Parsed:
+    """Parse in this process (no limit of its own: call it inside the limited worker)."""
+    precheck(text)
+    ctx = context or SymbolContext()
+    mapped = clean_math(text)
+    if not mapped.text.strip():
+        raise LatexError("empty answer", text, (0, len(text)))
+    try:
+        return _Reader(ctx, text).structure(mapped)
+    except LatexError as exc:
+        if not exc.text:
+            exc.text = text
+        raise
+    except RecursionError:
+        raise LatexError("expression nested too deeply", text, (0, len(text))) from None
+
+
+class _Reader:
+    def __init__(self, ctx: SymbolContext, original: str) -> None:
+        self.ctx = ctx
+        self.original = original
+        self.table: dict[str, Token] = {}
+        self.counter = [0]
+        self.decimals: list[tuple[str, int]] = []
+
+    # -- structure -------------------------------------------------------------------------
+    def structure(self, m: Mapped) -> Parsed:
+        start = len(self.decimals)
+        parsed = self._structure(m)
+        return replace(parsed, decimals=tuple(self.decimals[start:]))
+
+    def _structure(self, m: Mapped) -> Parsed:
+        m = m.strip()
+        text = m.text
+        span = m.source_span(0, len(text)) if text else None
+        env = re.fullmatch(r"\\begin\{cases\}(.*)\\end\{cases\}", text, re.S)
+        if env:
+            return self.cases(m.slice(env.start(1), env.end(1)), span)
+        if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):  # 7,425,000: thousands separators
+            m = m.sub(",", "")
+            text = m.text
+        rows = _split_top(text, re.compile(r"\\\\"))
+        if len(rows) > 1 and not text.startswith("\\begin"):
+            # align-style rows: "a &= b \\ &= c" continue one chain
+            m = _join(m, rows)
+            text = m.text
+        amps = _split_top(text, re.compile("&"))
+        if len(amps) > 1:
+            m = _join(m, amps)
+            text = m.text
+        commas = _split_top(text, re.compile(","))
+        if len(commas) > 1 and all(len(_split_top(text[a:b], _REL_RE)) > 1 for a, b in commas):
+            return self.listing(m, commas, "system", span)
+        pieces = _split_top(text, _REL_RE, keep=True)
+        if len(pieces) > 1:
+            return self.relations(m, pieces, span)
+        if len(commas) > 1:
+            return self.listing(m, commas, "tuple", span)
+        if text.startswith("\\{") and text.endswith("\\}") and _balanced_whole(text, "\\{", "\\}"):
+            inner = m.slice(2, len(text) - 2)
+            parts = _split_top(inner.text, re.compile(","))
+            return self.listing(inner, parts, "set", span)
+        if text.startswith("(") and text.endswith(")") and _balanced_whole(text, "(", ")"):
+            inner = m.slice(1, len(text) - 1)
+            parts = _split_top(inner.text, re.compile(","))
+            if len(parts) > 1:
+                return self.listing(inner, parts, "tuple", span)
+        value = self.expression(m)
+        kind = "matrix" if isinstance(value, sympy.MatrixBase) else "expr"
+        return Parsed(kind, value, text, tuple(self.decimals), span=span)
+
+    def listing(self, m: Mapped, parts: list[tuple[int, int]], kind: str, span: tuple[int, int] | None) -> Parsed:
+        items = tuple(self.structure(m.slice(a, b)) for a, b in parts)
+        if kind == "tuple" and all(p.kind in ("equation", "relation") for p in items):
+            kind = "system"
+        return Parsed(kind, items, m.text, tuple(self.decimals), span=span)
+
+    def relations(self, m: Mapped, pieces: list[tuple[int, int]], span: tuple[int, int] | None) -> Parsed:
+        exprs: list[Any] = []
+        ops: list[str] = []
+        for idx, (a, b) in enumerate(pieces):
+            if idx % 2 == 1:
+                ops.append(_RELATIONS[m.text[a:b]])
+                continue
+            piece = m.slice(a, b).strip()
+            if not piece.text:
+                raise LatexError("a relation with an empty side", self.original, m.source_span(a, max(b, a + 1)))
+            exprs.append(self.expression(piece))
+        if all(op == "=" for op in ops):
+            if len(exprs) == 2:
+                return Parsed("equation", (exprs[0], exprs[1]), m.text, tuple(self.decimals), ("=",), span)
+            return Parsed("chain", tuple(exprs), m.text, tuple(self.decimals), tuple(ops), span)
+        if len(exprs) == 2:
+            return Parsed("relation", (exprs[0], ops[0], exprs[1]), m.text, tuple(self.decimals), tuple(ops), span)
+        return Parsed("chain", tuple(exprs), m.text, tuple(self.decimals), tuple(ops), span)
+
+    def cases(self, m: Mapped, span: tuple[int, int] | None) -> Parsed:
+        rows = [r for r in _split_top(m.text, re.compile(r"\\\\")) if m.text[r[0]:r[1]].strip()]
+        parsed_rows: list[Parsed] = []
+        piecewise: list[tuple[Any, Any]] = []
+        for a, b in rows:
+            row = m.slice(a, b)
+            cells = _split_top(row.text, re.compile("&"))
+            if len(cells) == 2:
+                value = self.expression(row.slice(*cells[0]).strip())
+                cond_text = row.slice(*cells[1]).strip()
+                cond_text = cond_text.sub(r"^(?:\\text\{\s*(?:if|for|when)\s*\}|if|,)\s*", "").strip()
+                if re.fullmatch(r"(?:\\text\{\s*)?(?:otherwise|else|o\.w\.)(?:\s*\})?\.?", cond_text.text):
+                    cond: Any = sympy.true
+                else:
+                    cond = self.condition(cond_text)
+                piecewise.append((value, cond))
+            else:
+                parsed_rows.append(self.structure(row.sub("&", " ")))
+        if piecewise and not parsed_rows:
+            return Parsed("piecewise", sympy.Piecewise(*piecewise), m.text, tuple(self.decimals), span=span)
+        if piecewise:
+            raise LatexError("a cases block mixing conditions and equations", self.original, span)
+        return Parsed("system", tuple(parsed_rows), m.text, tuple(self.decimals), span=span)
+
+    def condition(self, m: Mapped) -> Any:
+        pieces = _split_top(m.text, _REL_RE, keep=True)
+        if len(pieces) != 3:
+            raise LatexError("a condition that is not a single comparison", self.original, m.source_span(0, len(m.text)))
+        lhs = self.expression(m.slice(*pieces[0]).strip())
+        rhs = self.expression(m.slice(*pieces[2]).strip())
+        op = _RELATIONS[m.text[pieces[1][0]:pieces[1][1]]]
+        return sympy.Rel(lhs, rhs, "==" if op == "=" else op)
+
+    # -- expressions -------------------------------------------------------------------------
+    def expression(self, m: Mapped) -> Any:
+        m = m.strip()
+        if not m.text:
+            raise LatexError("an empty expression", self.original, m.source_span(0, 1) if m.origin else None)
+        before = set(self.table)
+        rewritten = rewrite(m, self.ctx, self.expression, self.table, self.counter)
+        new = {k: v for k, v in self.table.items() if k not in before}
+        variables = self.matrix_variables(new)
+        try:
+            raw = latex2sympy(rewritten.text, variable_values=variables or None, normalization_config=_NORMALISATION, conversion_config=_CONVERSION)
+        except LatexError:
+            raise
+        except RecursionError:
+            raise
+        except Exception as exc:  # the base parser raises bare Exceptions with a caret picture
+            raise LatexError(_parser_message(exc), self.original, _parser_span(exc, rewritten)) from None
+        for ph, tok in new.items():
+            if isinstance(tok, Number):
+                self.decimals.append((tok.text, tok.digits))
+        return self.substitute(raw)
+
+    def matrix_variables(self, new: dict[str, Token]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for ph, tok in new.items():
+            if isinstance(tok, Name):
+                shape = self.ctx.matrix_shape(tok.canonical) or (self.ctx.matrix_shape(tok.base) if tok.subscript is None else None)
+                if shape is not None:
+                    out[f"math{{{ph}}}"] = sympy.MatrixSymbol(f"math{{{ph}}}", _dim(shape.rows), _dim(shape.cols))
+        return out
+
+    def substitute(self, raw: Any) -> Any:
+        if isinstance(raw, (bool, int)):
+            return sympy.sympify(raw)  # a Python literal from the base parser, not text
+        repl: dict[Any, Any] = {}
+        for atom in _atoms(raw):
+            name = getattr(atom, "name", None)
+            if not isinstance(name, str) or not name.startswith("math{v"):
+                if isinstance(atom, sympy.Symbol) and isinstance(name, str) and name.startswith(("math{", "\\", "text{")):
+                    raise LatexError(f"unknown command or name {name!r}", self.original)
+                continue
+            ph = name[5:-1]
+            tok = self.table.get(ph)
+            if tok is None:
+                continue
+            repl[atom] = self.realise(tok, atom)
+        out = raw.xreplace(repl) if repl else raw
+        if isinstance(out, sympy.MatrixBase):
+            out = sympy.ImmutableMatrix(out)
+        return out
+
+    def realise(self, tok: Token, atom: Any) -> Any:
+        if isinstance(tok, Number):
+            return sympy.Rational(tok.numerator, tok.denominator)
+        if isinstance(tok, Name):
+            if isinstance(atom, sympy.MatrixSymbol):
+                return sympy.MatrixSymbol(tok.canonical, atom.rows, atom.cols)
+            return make_symbol(tok.canonical, tok.base, self.ctx)
+        if isinstance(tok, Indexed):
+            return sympy.IndexedBase(tok.base)[tok.index]
+        if isinstance(tok, Apply):
+            fname = tok.function.canonical
+            args = tuple(self.substitute(a) if not isinstance(a, sympy.Basic) else a for a in tok.args)
+            value: Any = apply_function(fname, args)
+            if tok.index is not None:
+                value = sympy.Function(f"{fname}_idx")(*args, tok.index) if fname != "softmax" else _softmax_entry(args, tok.index, self.ctx)
+            if tok.power is not None:
+                value = sympy.Pow(value, tok.power)
+            return value
+        if isinstance(tok, Diff):
+            var = make_symbol(tok.var.canonical, tok.var.base, self.ctx)
+            return sympy.Derivative(tok.expr, (var, tok.order))
+        raise LatexError("internal: unknown token")
+
+
+def make_symbol(canonical: str, base: str, ctx: SymbolContext) -> sympy.Symbol:
+    """The SymPy symbol for a name, with the assumptions the context gives it."""
+    assumptions: dict[str, bool] = {"real": True}
+    for key in ("positive", "nonnegative", "integer", "nonzero"):
+        if canonical in getattr(ctx, key) or base in getattr(ctx, key):
+            assumptions[key] = True
+    return sympy.Symbol(canonical, **assumptions)
+
+
+def apply_function(name: str, args: tuple[Any, ...]) -> Any:
+    """A function applied to arguments; the standard activations get their meaning."""
+    lowered = name.lower()
+    if lowered == "sigmoid" and len(args) == 1:
+        return 1 / (1 + sympy.exp(-args[0]))
+    if lowered == "relu" and len(args) == 1:
+        return sympy.Max(0, args[0])
+    if lowered == "softplus" and len(args) == 1:
+        return sympy.log(1 + sympy.exp(args[0]))
+    if lowered == "tanh" and len(args) == 1:
+        return sympy.tanh(args[0])
+    return sympy.Function(name)(*args)
+
+
+def _softmax_entry(args: tuple[Any, ...], index: Any, ctx: SymbolContext) -> Any:
+    vec = args[0]
+    if isinstance(vec, sympy.Symbol) and ctx.index_bound(vec.name) is not None:
+        j = sympy.Dummy("j", integer=True)
+        z = sympy.IndexedBase(vec.name)
+        bound = ctx.index_bound(vec.name)
+        return sympy.exp(z[index]) / sympy.Sum(sympy.exp(z[j]), (j, 1, _dim(bound)))
+    if isinstance(vec, sympy.MatrixBase):
+        k = int(index) - 1
+        return sympy.exp(vec[k]) / sum(sympy.exp(v) for v in vec)
+    return sympy.Function("softmax_idx")(vec, index)
+
+
+def _dim(value: int | str | None) -> Any:
+    if value is None:
+        return sympy.Symbol("n", integer=True, positive=True)
+    if isinstance(value, int) or str(value).isdigit():
+        return sympy.Integer(int(value))
+    return sympy.Symbol(str(value), integer=True, positive=True)
+
+
+def _atoms(expr: Any) -> set[Any]:
+    if isinstance(expr, sympy.MatrixBase):
+        out: set[Any] = set()
+        for e in expr:
+            out |= _atoms(e)
+        return out
+    if not isinstance(expr, sympy.Basic):
+        return set()
+    found: set[Any] = set()
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, (sympy.Symbol, sympy.MatrixSymbol)):
+            found.add(node)
+    return found
+
+
+def _split_top(text: str, sep: re.Pattern[str], keep: bool = False) -> list[tuple[int, int]]:
+    """Spans of ``text`` split at matches of ``sep`` outside any bracket or environment."""
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    env = 0
+    start = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            if text.startswith("\\begin", i):
+                env += 1
+            elif text.startswith("\\end", i):
+                env -= 1
+            if depth == 0 and env == 0 and text.startswith("\\\\", i) and sep.pattern == r"\\\\":
+                spans.append((start, i))
+                start = i + 2
+                i += 2
+                continue
+            if text.startswith("\\{", i) or text.startswith("\\}", i):
+                depth += 1 if text[i + 1] == "{" else -1
+                i += 2
+                continue
+            if depth == 0 and env == 0 and sep.pattern != r"\\\\":
+                m = sep.match(text, i)
+                if m and m.end() > i:
+                    spans.append((start, i))
+                    if keep:
+                        spans.append((i, m.end()))
+                    start = m.end()
+                    i = m.end()
+                    continue
+            m2 = re.match(r"\\[A-Za-z]+|\\.", text[i:i + 30])
+            i += len(m2.group(0)) if m2 else 1
+            continue
+        if c in "{([":
+            depth += 1
+        elif c in "})]":
+            depth -= 1
+        elif depth == 0 and env == 0 and sep.pattern != r"\\\\":
+            m = sep.match(text, i)
+            if m and m.end() > i:
+                spans.append((start, i))
+                if keep:
+                    spans.append((i, m.end()))
+                start = m.end()
+                i = m.end()
+                continue
+        i += 1
+    spans.append((start, n))
+    return spans
+
+
+def _join(m: Mapped, spans: list[tuple[int, int]]) -> Mapped:
+    """The pieces of ``m`` at ``spans`` joined by single spaces, offsets kept."""
+    text: list[str] = []
+    origin: list[int] = []
+    for a, b in spans:
+        if text:
+            text.append(" ")
+            origin.append(m.origin[a] if a < len(m.origin) else (m.origin[-1] if m.origin else 0))
+        text.append(m.text[a:b])
+        origin.extend(m.origin[a:b])
+    return Mapped("".join(text), tuple(origin))
+
+
+def _balanced_whole(text: str, open_: str, close: str) -> bool:
+    """True when the opening bracket at 0 closes at the very end."""
+    depth = 0
+    i = 0
+    while i < len(text):
+        if text.startswith(open_, i):
+            depth += 1
+            i += len(open_)
+            continue
+        if text.startswith(close, i):
+            depth -= 1
+            i += len(close)
+            if depth == 0 and i < len(text):
+                return False
+            continue
+        i += 1
+    return depth == 0
+
+
+def _parser_message(exc: Exception) -> str:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"cannot read this LaTeX: {first}"
+
+
+def _parser_span(exc: Exception, rewritten: Mapped) -> tuple[int, int] | None:
+    lines = str(exc).splitlines()
+    for line in lines:
+        if re.fullmatch(r"\s*~*\^", line):
+            col = line.index("^")
+            return rewritten.source_span(col, col + 1)
+    return rewritten.source_span(0, len(rewritten.text)) if rewritten.text else None
