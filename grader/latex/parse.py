@@ -51,7 +51,7 @@ class Parsed:
     kind: str
     value: Any
     latex: str
-    decimals: tuple[tuple[str, int], ...] = ()
+    decimals: tuple[tuple[str, int, Any], ...] = ()  # (text, significant digits, exact value)
     relations: tuple[str, ...] = ()
     span: tuple[int, int] | None = None
 
@@ -94,6 +94,9 @@ def precheck(text: str) -> None:
                     raise LatexError(f"nested more than {MAX_DEPTH} levels deep", text, (i, i + 1))
         elif c in "})]":
             depth -= 1
+    huge = re.search(r"\d\s*\^\s*\{?\s*\(?\s*\d+\s*\}?\s*\^|\d\s*\^\s*\{?\s*\d{6,}|\d{5,}\s*!", text)
+    if huge:
+        raise LatexError("a number too large to evaluate", text, (huge.start(), huge.end()))
     if re.search(r"\\(?:def|let|newcommand|renewcommand|input|include|write|openout|read|catcode|csname|expandafter)(?![a-zA-Z])", text):
         m = re.search(r"\\(?:def|let|newcommand|renewcommand|input|include|write|openout|read|catcode|csname|expandafter)(?![a-zA-Z])", text)
         assert m
@@ -123,7 +126,7 @@ class _Reader:
         self.original = original
         self.table: dict[str, Token] = {}
         self.counter = [0]
-        self.decimals: list[tuple[str, int]] = []
+        self.decimals: list[tuple[str, int, Any]] = []
 
     # -- structure -------------------------------------------------------------------------
     def structure(self, m: Mapped) -> Parsed:
@@ -248,7 +251,7 @@ class _Reader:
             raise LatexError(_parser_message(exc), self.original, _parser_span(exc, rewritten)) from None
         for ph, tok in new.items():
             if isinstance(tok, Number):
-                self.decimals.append((tok.text, tok.digits))
+                self.decimals.append((tok.text, tok.digits, sympy.Rational(tok.numerator, tok.denominator)))
         return self.substitute(raw)
 
     def matrix_variables(self, new: dict[str, Token]) -> dict[str, Any]:
