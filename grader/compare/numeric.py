@@ -280,6 +280,8 @@ def close(a: Any, b: Any, rel: float, abs_: float = 0.0) -> bool:
         if not (isinstance(a, sympy.MatrixBase) and isinstance(b, sympy.MatrixBase)) or a.shape != b.shape:
             return False
         return all(close(x, y, rel, abs_) for x, y in zip(a, b, strict=True))
-    diff = abs(complex(sympy.N(a - b, DIGITS)))
-    scale = max(abs(complex(a)), abs(complex(b)))
-    return diff <= max(abs_, rel * scale, 1e-25)
+    diff = sympy.N(sympy.Abs(a - b), DIGITS)
+    scale = max(sympy.N(sympy.Abs(a), DIGITS), sympy.N(sympy.Abs(b), DIGITS))
+    if not (diff.is_number and scale.is_number) or diff.has(sympy.nan, sympy.zoo, sympy.oo):
+        return False
+    return bool(diff <= max(sympy.Float(abs_), rel * scale, sympy.Float(1e-25)))
