@@ -26,6 +26,13 @@ class Diagnosis:
 
 def diagnose(expected: Any, answer: Any, points: list[Point], ctx: SymbolContext, rel: float, rules: list[tuple[Any, Any]]) -> Diagnosis | None:
     """The first diagnosis whose mistaken version of ``expected`` matches ``answer`` everywhere."""
+    try:
+        return _diagnose(expected, answer, points, ctx, rel, rules)
+    except (ArithmeticError, ValueError, TypeError, IndexError, AttributeError):
+        return None  # values too extreme to say more than "not equal"
+
+
+def _diagnose(expected: Any, answer: Any, points: list[Point], ctx: SymbolContext, rel: float, rules: list[tuple[Any, Any]]) -> Diagnosis | None:
     rel = max(rel, 1e-12)
     e_vals, a_vals = _values(expected, points, ctx), _values(answer, points, ctx)
     pairs = [(x, y) for x, y in zip(e_vals, a_vals, strict=True) if x is not None and y is not None]

@@ -73,7 +73,7 @@ def compare_here(expected: str | Parsed, answer: str | Parsed, ctx: SymbolContex
         return Verdict(None, "none", "CONTEXT_INVALID", None, error=f"a definition does not parse: {exc.message}")
     try:
         return _Comparer(ctx, opts, rules).parsed(exp, ans)
-    except (GraderError, ValueError, TypeError, ZeroDivisionError, AttributeError, NotImplementedError, sympy.SympifyError) as exc:
+    except (GraderError, ValueError, TypeError, ArithmeticError, AttributeError, NotImplementedError, IndexError, KeyError, sympy.SympifyError) as exc:
         return Verdict(None, "none", "UNDECIDED", None, error=f"could not compare: {type(exc).__name__}: {exc}"[:300])
     except RecursionError:
         return Verdict(None, "none", "UNDECIDED", None, error="expression nested too deeply to compare")
