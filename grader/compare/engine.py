@@ -289,8 +289,12 @@ class _Comparer:
         if digits is None:
             return close(x, s, EXACT_REL), False
         ulp = _ulp(s_raw, digits)
-        diff = abs(complex(sympy.N(x - s, 30)))
-        if diff <= ulp * (1 + 1e-9):
+        xv, sv = complex(sympy.N(x, 30)), complex(sympy.N(s, 30))
+        diff = abs(xv - sv)
+        rounded = diff <= ulp / 2 * (1 + 1e-9)
+        # truncated: same sign, towards zero, by less than one unit in the last place written
+        truncated = diff < ulp * (1 + 1e-9) and xv.real * sv.real >= 0 and abs(sv) <= abs(xv)
+        if rounded or truncated:
             return True, digits < self.opts.min_digits
         return False, False
 

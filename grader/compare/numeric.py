@@ -191,6 +191,10 @@ def realise(expr: Any, point: Point, ctx: SymbolContext) -> Any:
     if not isinstance(e, sympy.Basic):
         return e
     guard_size(e)
+    # Matrix symbols first: their keys carry symbolic shapes that the dimensions would change.
+    matrices = {k: v for k, v in point.values.items() if isinstance(k, sympy.MatrixSymbol)}
+    if matrices:
+        e = e.xreplace(matrices)
     if point.dims:
         e = e.xreplace({k: sympy.Integer(v) for k, v in point.dims.items()})
     if point.functions:

@@ -10,6 +10,7 @@ or ``cases`` keeps its ``=`` and ``&``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from grader.extract.document import Document, MathBlock
@@ -115,6 +116,8 @@ def split_relation_chain(latex: str) -> list[Step]:
 
 
 def _drop_alignment(latex: str) -> str:
+    if "&" not in latex:
+        return latex
     cut = toplevel_positions(latex, _COMMENT_AMP, brackets=False)
     if cut:
         latex = latex[: cut[0].start()]
@@ -139,6 +142,8 @@ _CONDITION_TAIL = re.compile(r"^\s*(?:\\q?quad\s*)*(?:\(|\\text|\\mathrm\{\s*(?:
 
 def _strip_condition(s: str) -> str:
     """``q_x - p_x, (1 \\le x \\le N)`` -> ``q_x - p_x``; ``4 \\quad \\text{(chain rule)}`` -> ``4``."""
+    if "," not in s and "quad" not in s:
+        return s
     seps = toplevel_positions(s, _COMMA)
     if not seps:
         return s
@@ -190,6 +195,9 @@ def split_equations(latex: str) -> list[list[Step]]:
     """All chains in one block: rows split, a row starting with a relation continuing the
     previous chain, a row starting with ``+``/``-`` and no relation continuing the previous
     expression, comma lists ``a = 1, b = 2`` split, ``cases`` systems split into rows."""
+    if "\\\\" not in latex and "," not in latex and ";" not in latex and "quad" not in latex:
+        steps = split_relation_chain(latex)
+        return [steps] if any(s.latex for s in steps) else []
     system = split_system(latex)
     if system is not None:
         chains: list[list[Step]] = []
@@ -250,13 +258,20 @@ def block_chains(block: MathBlock, index: int = 0) -> list[Chain]:
     return out
 
 
-def document_chains(doc: Document, *, gap: int = 3, display_only: bool = False) -> list[Chain]:
+def document_chains(
+    doc: Document,
+    *,
+    gap: int = 3,
+    display_only: bool = False,
+    lines: Callable[[int], bool] | None = None,
+) -> list[Chain]:
     """Every chain of the document in order, continuation blocks (``$$= a = b$$``) joined to
-    the chain of the math block just before them (same section, at most ``gap`` lines apart)."""
+    the chain of the math block just before them (same section, at most ``gap`` lines apart).
+    ``lines`` restricts the work to blocks starting on lines it accepts."""
     out: list[Chain] = []
     prev: MathBlock | None = None
     for i, block in enumerate(doc.blocks):
-        if display_only and not block.display:
+        if (display_only and not block.display) or (lines is not None and not lines(block.line)):
             continue
         chains = block_chains(block, i)
         if chains and chains[0].continued and out and prev is not None:

@@ -13,6 +13,7 @@ semantic matching (the grader passes one built on SymPy; nothing here imports it
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -144,7 +145,7 @@ def locate(doc: Document, query: PartQuery, *, same_target: SameTarget | None = 
     if query.kind == "system":
         found.extend(_systems(blocks, match, query))
     else:
-        chains = [c for c in document_chains(doc) if c.line is not None and in_scope(c.line)]
+        chains = [c for c in document_chains(doc, lines=in_scope) if c.line is not None and in_scope(c.line)]
         found.extend(_from_chains(chains, match, query))
     if not any(c.rank <= HOW_RANK["target-step"] for c in found):
         if query.sections and query.targets:
@@ -163,19 +164,29 @@ def _scope(doc: Document, query: PartQuery) -> list[Section] | None:
     """The sections to search; None means the whole document."""
     if not query.sections:
         return None
-    out: list[Section] = []
+    seen: dict[tuple[int, str], Section] = {}
     for q in query.sections:
         for s in doc.find_sections(q):
-            if s not in out:
-                out.append(s)
-    return out
+            seen.setdefault((s.line, s.id), s)
+    return sorted(seen.values(), key=lambda s: s.line)
 
 
 def _in_scope(scope: list[Section] | None) -> Callable[[int], bool]:
     if scope is None:
         return lambda line: True
-    spans = [(s.line, s.end_line) for s in scope]
-    return lambda line: any(a <= line <= b for a, b in spans)
+    merged: list[list[int]] = []
+    for s in scope:  # sorted by start line
+        if merged and s.line <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], s.end_line)
+        else:
+            merged.append([s.line, s.end_line])
+    starts = [a for a, _ in merged]
+
+    def inside(line: int) -> bool:
+        i = bisect.bisect_right(starts, line) - 1
+        return i >= 0 and line <= merged[i][1]
+
+    return inside
 
 
 def _structured(doc: Document, query: PartQuery) -> list[Candidate]:
@@ -271,7 +282,7 @@ def _section_last(
     if not display:
         return []
     index, block = display[-1]
-    chains = [c for c in document_chains(doc) if index in c.blocks]
+    chains = [c for c in document_chains(doc, lines=lambda line: line == block.line) if index in c.blocks]
     if query.kind == "system" or split_system(block.latex) is not None or not chains:
         value, steps = block.latex, (Step(block.latex, "", 0, block.content_line),)
     else:

@@ -10,6 +10,7 @@ as ``'`` and transposes as ``^T``. Iterative and linear: safe on any input.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[{}]|\s+|[0-9]+|.", re.DOTALL)
 _DROP = frozenset(
@@ -38,6 +39,11 @@ def target_key(latex: str) -> str:
     """A normal form of ``latex`` for comparing quantity names."""
     if len(latex) > _MAX:
         return re.sub(r"\s+", "", latex)
+    return _key(latex)
+
+
+@lru_cache(maxsize=8192)
+def _key(latex: str) -> str:
     tokens = [t for t in _TOKEN.findall(latex) if not t.isspace()]
     tokens = [_ALIASES.get(t, t) for t in tokens if t not in _DROP]
     tokens = _unwrap(tokens)

@@ -36,6 +36,9 @@ _STEPS: tuple[tuple[str, str], ...] = (
     (r"\\(?:displaystyle|textstyle|scriptstyle|limits|nolimits)(?![a-zA-Z])", " "),
     (r"(?<!\\)\\[,;:! ]|\\q?quad(?![a-zA-Z])|~|\\hspace\*?\{[^{}]*\}|\\enspace|\\thinspace", " "),
     (r"\\[dt]frac(?![a-zA-Z])", r"\\frac"),
+    # \frac12, \frac1{x}, \frac{1}2: single-token arguments get their braces
+    (r"\\frac\s*([0-9A-Za-z])", r"\\frac{\1}"),
+    (r"(\\frac\{[^{}]*\})\s*([0-9A-Za-z])", r"\1{\2}"),
     (r"\\(?:leq|leqslant)(?![a-zA-Z])", r"\\le"),
     (r"\\(?:geq|geqslant)(?![a-zA-Z])", r"\\ge"),
     (r"\\(?:ne)(?![a-zA-Z])", r"\\neq"),

@@ -102,7 +102,7 @@ def _merge_pairs(a: tuple[tuple[str, object], ...], b: tuple[tuple[str, object],
 
 
 _NAME = r"\\?[A-Za-z][A-Za-z0-9_{}\\^']*"
-_SHAPE = re.compile(r"^(?:matrix|vector|row vector|column vector)\s*(?:(\w+)\s*[x×*,]\s*(\w+)|(\w+))?$")
+_SHAPE = re.compile(r"^(?:matrix|vector|row vector|column vector)\s*(?:(\w+)\s*[x×*,]\s*(\w+)|(\w+))?$", re.I)
 _RELATION = re.compile(r"^(.+?)\s*(>=|<=|>|<|\\ge|\\le|\\geq|\\leq|\\neq|!=)\s*(.+)$")
 
 
@@ -143,12 +143,12 @@ def parse_assumption(spec: str, base: SymbolContext | None = None) -> SymbolCont
         if what_l == "function":
             return replace(ctx, functions=ctx.functions | {name}, not_functions=ctx.not_functions - {name})
         if what_l.startswith("probability vector"):
-            bound = what_l.removeprefix("probability vector").strip() or "N"
+            bound = re.sub(r"(?i)^probability\s+vector", "", what.strip()).strip() or "N"  # keep the case
             return replace(ctx, indexed=_merge_pairs(ctx.indexed, ((name, bound),)), probability=ctx.probability | {name})
         if what_l.startswith("indexed"):
-            bound = what_l.removeprefix("indexed").strip() or "N"
+            bound = re.sub(r"(?i)^indexed", "", what.strip()).strip() or "N"
             return replace(ctx, indexed=_merge_pairs(ctx.indexed, ((name, bound),)))
-        m = _SHAPE.match(what_l)
+        m = _SHAPE.match(re.sub(r"\s+", " ", what.strip()))  # dimension names keep their case
         if m:
             if m.group(3):  # "vector N": a column vector unless "row vector"
                 n = _dim(m.group(3))

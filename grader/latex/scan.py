@@ -281,6 +281,13 @@ class _Scanner:
             if c == "|" and s.startswith("||", i):
                 i = self.norm(i)
                 continue
+            if c == "^" and self.prev in (")", "env") and (self.prev == "env" or self.ctx.matrices):
+                # (x^T W)^T, \end{bmatrix}^T: a transpose of a group (with matrices about)
+                a, b, nxt = self.script(i + 1)
+                if _TRANSPOSE.match(s[a:b]) and "T" not in self.ctx.words:
+                    self.emit("^{T}", i)
+                    i = nxt
+                    continue
             if c.isalpha() and c.isascii():
                 word = re.match(r"[A-Za-z]+", s[i:i + 40])
                 assert word
@@ -498,6 +505,7 @@ class _Scanner:
 
     def after_name(self, name: Name, start: int, j: int) -> int:
         s = self.s
+        scripted = self.prev in ("^", "_")  # \sum_{i=1}^n (...): a bare script, not a product
         k = self.skip_ws(j)
         power: Any = None
         is_fun = (self.ctx.is_function(name.base) or self.ctx.is_function(name.canonical.rstrip("'"))) and self.ctx.matrix_shape(name.canonical) is None
@@ -532,7 +540,7 @@ class _Scanner:
             elif name.transpose:
                 pass  # the transpose of a scalar is itself
             del ph
-        if k < len(s) and s[k] == "(":
+        if k < len(s) and s[k] == "(" and not scripted:
             self.emit(" \\cdot ", k)
         return j
 

@@ -48,7 +48,7 @@ def test_missing_and_directory(tmp_path: Path) -> None:
 
 
 DECODED = (
-    pytest.param("ok $x$\n".encode(), "ok $x$\n", "utf-8", False, id="utf8"),
+    pytest.param(b"ok $x$\n", "ok $x$\n", "utf-8", False, id="utf8"),
     pytest.param(b"\xef\xbb\xbfbom $x$", "bom $x$", "utf-8", False, id="utf8-bom"),
     pytest.param(b"a\r\nb\rc", "a\nb\nc", "utf-8", False, id="crlf-cr"),
     pytest.param("caf\u00e9 \u2013 $x$".encode("cp1252"), "caf\u00e9 \u2013 $x$", "cp1252", True, id="cp1252"),

@@ -1,0 +1,273 @@
+"""The ``grade`` command: arguments, exit codes and messages; the work is done by the library.
+
+``grade SUBMISSION`` grades a file (the group treats a first argument that is not a command
+name as a submission). Exit 0 when the work ran, 1 when a rubric self-test failed, 2 for a
+usage or input error, with one line on stderr and no traceback (CONTRACT.md).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from grader.errors import GraderError
+
+PROJECT_RUBRICS = Path(__file__).resolve().parent.parent / "rubrics"
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+class _DefaultGroup(click.Group):
+    """A group whose first argument, when not a command, is the submission to grade."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["submission", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ml-homework-grader")
+def main() -> None:
+    """Grade ML homework: `grade SUBMISSION` or one of the commands below."""
+
+
+@main.command("submission", hidden=True)
+@click.argument("submission", type=click.Path(dir_okay=False))
+@click.option("--rubric", "rubric_path", type=click.Path(dir_okay=False), help="Rubric YAML (default: the best match in the rubric folder).")
+@click.option("--rubric-dir", type=click.Path(file_okay=False), default=None, help="Folder of rubrics to pick from (default: the project's rubrics/).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write the report here instead of stdout.")
+def grade_file(submission: str, rubric_path: str | None, rubric_dir: str | None, fmt: str, output: str | None) -> None:
+    """Grade one submission (.tex, .md or .txt)."""
+    from grader.extract import read_submission
+    from grader.grading import grade_submission
+    from grader.report import render
+    from grader.rubric import load_rubric, pick_rubric
+
+    try:
+        text = read_submission(submission)
+        if rubric_path:
+            rubric = load_rubric(rubric_path)
+        else:
+            rubric, _ = pick_rubric(text.text, rubric_dir or PROJECT_RUBRICS)
+            click.echo(f"Using rubric {rubric.id} ({rubric.path})", err=True)
+        report = grade_submission(text.text, rubric, submission=submission)
+        if text.warnings:
+            from dataclasses import replace
+
+            report = replace(report, warnings=tuple(text.warnings) + report.warnings)
+    except GraderError as exc:
+        _fail(str(exc))
+    _write(render(report, fmt), output)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror}")
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+@main.command("compare")
+@click.argument("expected")
+@click.argument("answer")
+@click.option("--given", multiple=True, metavar="NAME=LATEX", help="Define a symbol in terms of others.")
+@click.option("--assume", multiple=True, metavar="SPEC", help="A domain or constraint, e.g. 'x > 0', 'p: probability vector', 'W: matrix 2x2'.")
+@click.option("--rel-tol", type=float, default=None, help="Relative tolerance (on top of the digits rule).")
+@click.option("--abs-tol", type=float, default=None, help="Absolute tolerance.")
+@click.option("--min-digits", type=int, default=3, show_default=True, help="Fewest significant digits a rounded decimal may have.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def compare_cmd(expected: str, answer: str, given: tuple[str, ...], assume: tuple[str, ...], rel_tol: float | None,
+                abs_tol: float | None, min_digits: int, fmt: str) -> None:
+    """Decide whether ANSWER equals EXPECTED (both LaTeX)."""
+    from grader.compare import CompareOptions, equivalent
+    from grader.latex import SymbolContext, parse_assumption, parse_given
+
+    ctx = SymbolContext()
+    try:
+        for spec in assume:
+            ctx = parse_assumption(spec, ctx)
+        for spec in given:
+            ctx = parse_given(spec, ctx)
+    except GraderError as exc:
+        _fail(str(exc))
+    v = equivalent(expected, answer, ctx, options=CompareOptions(rel_tol=rel_tol, abs_tol=abs_tol, min_digits=min_digits))
+    error = v.error
+    if v.equivalent is None and error is None:
+        error = v.diagnosis or "could not decide"
+    out: dict[str, Any] = {"equivalent": v.equivalent, "method": v.method, "diagnosis": v.diagnosis,
+                           "expected": expected, "answer": answer, "error": error}
+    if fmt == "json":
+        out["feedback"] = v.feedback
+        out["evidence"] = v.evidence
+        click.echo(json.dumps(out, ensure_ascii=False))
+        return
+    word = {True: "equivalent", False: "not equivalent", None: "undecided"}[v.equivalent]
+    click.echo(f"{word} ({v.method})" + (f": {v.diagnosis}" if v.diagnosis else ""))
+    for line in (v.feedback, v.evidence, error):
+        if line:
+            click.echo(f"  {line}")
+
+
+@main.command("derive")
+@click.argument("name", required=False)
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter; VALUE is YAML (0.02, [[1,0],[0,-1]]).")
+@click.option("--spec", type=click.Path(dir_okay=False), default=None, help="A YAML file with 'derivation: NAME' and 'params'.")
+@click.option("--format", "fmt", type=click.Choice(["text", "latex", "json"]), default="text", show_default=True)
+@click.option("--list", "list_all", is_flag=True, help="List the derivations in the catalog.")
+def derive_cmd(name: str | None, params: tuple[str, ...], spec: str | None, fmt: str, list_all: bool) -> None:
+    """Print a derivation: the named quantities, exact and as decimals."""
+    import yaml
+
+    from grader.derive import derive, list_derivations, load_spec, render
+
+    try:
+        if list_all or (name is None and spec is None):
+            for info in list_derivations():
+                click.echo(f"{info.name:28} {info.summary}")
+            return
+        values: dict[str, Any] = {}
+        if spec:
+            name, values = load_spec(spec)
+        for item in params:
+            key, sep, raw = item.partition("=")
+            if not sep or not key.strip():
+                _fail(f"--param {item!r}: expected KEY=VALUE")
+            try:
+                values[key.strip()] = yaml.safe_load(raw)
+            except yaml.YAMLError:
+                _fail(f"--param {item!r}: the value is not valid YAML")
+        assert name is not None
+        click.echo(render(derive(name, values), fmt), nl=False)
+    except GraderError as exc:
+        _fail(str(exc))
+
+
+@main.group("rubric")
+def rubric_group() -> None:
+    """Author and check rubrics."""
+
+
+@rubric_group.command("check")
+@click.argument("rubric_path", type=click.Path(dir_okay=False))
+def rubric_check(rubric_path: str) -> None:
+    """Validate a rubric and run its samples (exit 1 if a sample fails, 2 if invalid)."""
+    from grader.grading import check_samples
+    from grader.rubric import load_rubric
+
+    try:
+        rubric = load_rubric(rubric_path)
+    except GraderError as exc:
+        _fail(str(exc))
+    count, failures = check_samples(rubric)
+    for f in failures:
+        click.echo(f"FAIL {rubric_path}:{f}", err=True)
+    parts = len(rubric.parts)
+    click.echo(f"{rubric.id} v{rubric.version}: {parts} parts, {rubric.max_score:g} points, {count} samples, {len(failures)} failed")
+    if failures:
+        sys.exit(1)
+
+
+@rubric_group.command("key")
+@click.argument("rubric_path", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["markdown", "latex", "json"]), default="markdown", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
+def rubric_key(rubric_path: str, fmt: str, output: str | None) -> None:
+    """Write the answer key: every expected answer in LaTeX and, for numbers, decimals."""
+    from grader.rubric import load_rubric, render_key
+
+    try:
+        rubric = load_rubric(rubric_path)
+    except GraderError as exc:
+        _fail(str(exc))
+    _write(render_key(rubric, fmt), output)
+
+
+@rubric_group.command("new")
+@click.option("--id", "assignment_id", prompt="Assignment id (e.g. ml101-hw3)", help="Assignment id.")
+@click.option("--title", prompt="Title", help="Assignment title.")
+@click.option("--course", prompt="Course", default="", help="Course name.")
+@click.option("--problems", type=int, prompt="How many problems", default=1, show_default=True)
+@click.option("--parts", type=int, prompt="Parts per problem", default=1, show_default=True)
+@click.option("--points", type=float, prompt="Points per part", default=5.0, show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write here (default: stdout).")
+def rubric_new(assignment_id: str, title: str, course: str, problems: int, parts: int, points: float, output: str | None) -> None:
+    """Scaffold a rubric (prompts for what is not given as an option)."""
+    from grader.rubric import scaffold_rubric
+
+    if problems < 1 or parts < 1:
+        _fail("--problems and --parts must be at least 1")
+    _write(scaffold_rubric(assignment_id=assignment_id, title=title, course=course, problems=problems, parts=parts, points=points), output)
+
+
+@main.command("batch")
+@click.argument("path", type=click.Path(exists=False))
+@click.option("--rubric", "rubric_path", required=True, type=click.Path(dir_okay=False))
+@click.option("--jobs", type=int, default=None, help="Worker processes (default: the core count).")
+@click.option("--gradebook", type=click.Path(dir_okay=False), default=None, help="SQLite gradebook (default: gradebook.sqlite beside the output).")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, help="Write the class CSV here.")
+@click.option("--csv-layout", type=click.Choice(["default", "canvas", "moodle"]), default="default", show_default=True)
+@click.option("--feedback-dir", type=click.Path(file_okay=False), default=None, help="Write one feedback file per student here.")
+@click.option("--regrade", is_flag=True, help="After a rubric change: regrade only what the change affects.")
+@click.option("--manifest", type=click.Path(dir_okay=False), default=None, help="CSV of student id to file (LMS downloads).")
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds per submission before its worker is killed.")
+@click.option("--memory-mb", type=int, default=1536, show_default=True, help="Memory limit per worker.")
+def batch_cmd(path: str, rubric_path: str, jobs: int | None, gradebook: str | None, csv_path: str | None, csv_layout: str,
+              feedback_dir: str | None, regrade: bool, manifest: str | None, timeout: float, memory_mb: int) -> None:
+    """Grade a folder or .zip of submissions into a gradebook, a CSV and feedback files."""
+    from grader.batch import run_batch
+
+    try:
+        summary = run_batch(path, rubric_path, jobs=jobs, gradebook=gradebook, csv_path=csv_path, csv_layout=csv_layout,
+                            feedback_dir=feedback_dir, regrade=regrade, timeout=timeout, memory_mb=memory_mb, manifest=manifest,
+                            progress=True)
+    except GraderError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        _fail("interrupted; run the same command again to resume", 130)
+    click.echo(summary.render(), err=True)
+
+
+@main.command("stats")
+@click.argument("gradebook", type=click.Path(dir_okay=False))
+@click.option("--rubric-id", default=None)
+@click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Write a PNG of the class's results (needs matplotlib).")
+def stats_cmd(gradebook: str, rubric_id: str | None, plot: str | None) -> None:
+    """Per-part means, points distributions and the most common wrong answers."""
+    from grader.batch import stats
+
+    try:
+        click.echo(stats(gradebook, rubric_id=rubric_id, plot=plot).render())
+    except GraderError as exc:
+        _fail(str(exc))
+
+
+@main.command("export")
+@click.argument("gradebook", type=click.Path(dir_okay=False))
+@click.option("--to", "to", type=click.Choice(["csv", "json"]), required=True)
+@click.option("--layout", type=click.Choice(["default", "canvas", "moodle"]), default="default", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
+def export_cmd(gradebook: str, to: str, layout: str, output: str | None) -> None:
+    """Export a gradebook as CSV (for the LMS) or JSON."""
+    from grader.batch import export
+
+    try:
+        text = export(gradebook, to=to, layout=layout, out=None)
+    except GraderError as exc:
+        _fail(str(exc))
+    _write(text, output)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

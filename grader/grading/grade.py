@@ -1,0 +1,271 @@
+"""One submission against one rubric: locate each part's answer, compare, give points and
+feedback, check every step of a chain, follow through from earlier parts.
+
+Student problems never raise from here: every part gets a verdict. When unsure (a damaged
+answer, a comparison that timed out, prose) the verdict is ``needs_review``, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+from grader.compare.engine import equivalent
+from grader.errors import LatexError
+from grader.extract import Candidate, Document, PartQuery, locate, parse_document
+from grader.grading.ocr import lost_operator, repaired
+from grader.latex.parse import Parsed, parse_latex
+from grader.latex.scan import canonical_name
+from grader.model import Location, PartResult, Report, Verdict, VerdictCache
+from grader.rubric.model import Part, Rubric
+
+_DERIVATIVE_NAME = re.compile(r"^d.+/d.+$")
+
+
+@dataclass(frozen=True)
+class _Graded:
+    result: PartResult
+    value: Parsed | None  # the student's parsed answer, for follow-through
+
+
+def grade_submission(text: str, rubric: Rubric, *, submission: str = "", cache: VerdictCache | None = None, only_parts: Any = None) -> Report:
+    """Grade ``text`` (a whole submission) against ``rubric``."""
+    doc = parse_document(text)
+    warnings = list(doc.warnings)
+    graded: dict[str, _Graded] = {}
+    results = []
+    for part in rubric.parts:
+        if only_parts is not None and part.id not in only_parts:
+            continue
+        g = _grade_located(part, doc, graded, cache)
+        graded[part.id] = g
+        results.append(g.result)
+    return Report(submission=submission, rubric=rubric.id, parts=tuple(results), warnings=tuple(warnings),
+                  rubric_version=rubric.version, title=rubric.title)
+
+
+def _same_target(lhs: str, target: str) -> bool | None:
+    try:
+        return canonical_name(lhs) == canonical_name(target)
+    except (LatexError, ValueError, IndexError):
+        return None
+
+
+def _grade_located(part: Part, doc: Document, graded: dict[str, _Graded], cache: VerdictCache | None) -> _Graded:
+    kind = {"matrix": "matrix", "system": "system", "prose": "prose", "equation": "equation", "number": "number"}.get(part.kind, "expression")
+    query = PartQuery(part_id=part.id, sections=part.sections, targets=part.targets, prefer=part.prefer, kind=kind)
+    candidates = locate(doc, query, same_target=_same_target)
+    if part.kind == "prose":
+        return _prose(part, candidates)
+    if not candidates:
+        return _Graded(_result(part, "missing", 0.0, None, None, "none", "No answer to this part was found."), None)
+    chosen = candidates[0]
+    alternatives = tuple(f"line {c.line}: {c.latex}" for c in chosen.conflicts)
+    return grade_answer(part, chosen.latex, graded=graded, cache=cache, candidate=chosen, alternatives=alternatives)
+
+
+def _prose(part: Part, candidates: list[Candidate]) -> _Graded:
+    ideas = "; ".join(part.key_ideas)
+    feedback = "Prose answer: graded by a person." + (f" Key ideas: {ideas}." if ideas else "")
+    if not candidates:
+        return _Graded(_result(part, "missing", 0.0, None, None, "manual", "No answer to this part was found."), None)
+    c = candidates[0]
+    text = c.latex if len(c.latex) < 2000 else c.latex[:2000] + "..."
+    return _Graded(_result(part, "needs_review", 0.0, text, Location(c.line, c.section), "manual", feedback, expected=part.model_answer), None)
+
+
+def grade_answer(part: Part, latex: str, *, graded: dict[str, _Graded] | None = None, cache: VerdictCache | None = None,
+                 candidate: Candidate | None = None, alternatives: tuple[str, ...] = ()) -> _Graded:
+    """Grade one answer (LaTeX) to ``part``; ``graded`` holds earlier parts for follow-through."""
+    graded = graded or {}
+    loc = Location(candidate.line, candidate.section) if candidate else Location()
+    assert part.expected is not None
+    verdict = _compare(part, part.expected, latex, cache)
+    value: Parsed | None = None
+    if verdict.equivalent is not None:
+        try:
+            value = parse_latex(latex, part.context)
+        except LatexError:
+            value = None
+    steps = _check_steps(part, candidate) if (candidate and part.check_steps) else ()
+    spots = lost_operator(latex)
+    common = dict(location=loc, alternatives=alternatives, steps=steps)
+
+    if spots and verdict.equivalent is not True:
+        fixed = repaired(latex, spots)
+        again = _compare(part, part.expected, fixed, cache)
+        note = "It looks like an operator was lost (OCR?)"
+        if again.equivalent:
+            note += f"; read as {fixed!r} the answer is correct"
+        return _Graded(_result(part, "needs_review", 0.0, latex, loc, "manual", note + ". A person should check it.",
+                               diagnosis="DAMAGED", **common), value)
+    if verdict.equivalent is True:
+        wrong = [s for s in steps if s.startswith("step")]
+        if wrong:
+            pts = part.points * part.credit.wrong_step
+            label = "correct" if pts >= part.points else "partial"
+            return _Graded(_result(part, label, pts, latex, loc, verdict.method, f"The final answer is right, but {wrong[0]}.",
+                                   diagnosis="WRONG_STEP", **common), value)
+        return _Graded(_result(part, "correct", part.points, latex, loc, verdict.method, None, **common), value)
+    if verdict.equivalent is None:
+        if verdict.diagnosis == "UNPARSED":
+            fb = f"Your answer could not be read: {verdict.error}." if verdict.error else "Your answer could not be read."
+            return _Graded(_result(part, "unparsed", 0.0, latex, loc, "none", fb, diagnosis="UNPARSED", **common), None)
+        return _Graded(_result(part, "needs_review", 0.0, latex, loc, verdict.method,
+                               f"The grader could not decide ({verdict.error or verdict.diagnosis}); a person will check.",
+                               diagnosis=verdict.diagnosis, **common), value)
+    # not equal: specific responses, then follow-through, then diagnosis credit, then steps
+    for resp in part.responses:
+        if _compare(part, resp.answer, latex, cache).equivalent:
+            return _Graded(_result(part, resp.verdict, min(resp.points, part.points), latex, loc, verdict.method,
+                                   resp.feedback or verdict.feedback, diagnosis=verdict.diagnosis, **common), value)
+    follow = _follow_through(part, latex, graded, cache)
+    if follow is not None:
+        pts = part.points * part.follow_through.credit if part.follow_through else 0.0
+        label = "correct" if pts >= part.points else "partial"
+        return _Graded(_result(part, label, pts, latex, loc, "follow-through",
+                               f"Consistent with your earlier answer to {follow}, which was wrong.",
+                               diagnosis="FOLLOW_THROUGH", **common), value)
+    frac = part.credit.for_diagnosis(verdict.diagnosis)
+    if frac is not None and frac > 0:
+        return _Graded(_result(part, "partial", part.points * frac, latex, loc, verdict.method, verdict.feedback,
+                               diagnosis=verdict.diagnosis, **common), value)
+    right_step = [s for s in steps if s.startswith("reached")]
+    if right_step and part.credit.right_step_wrong_final > 0:
+        return _Graded(_result(part, "partial", part.points * part.credit.right_step_wrong_final, latex, loc, verdict.method,
+                               f"A step of your derivation is right ({right_step[0]}), but the final statement is not.",
+                               diagnosis=verdict.diagnosis or "WRONG_FINAL", **common), value)
+    return _Graded(_result(part, "incorrect", 0.0, latex, loc, verdict.method, verdict.feedback or "Not equal to the expected answer.",
+                           diagnosis=verdict.diagnosis, **common), value)
+
+
+def _compare(part: Part, expected: Any, latex: str, cache: VerdictCache | None) -> Verdict:
+    exp_key = expected if isinstance(expected, str) else "<expected>"
+    squeezed = re.sub(r"\s+", "", latex)
+    key = f"{part.fingerprint}|{exp_key}|{squeezed}"
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    verdict = equivalent(expected, latex, part.context, options=part.options)
+    if cache is not None and verdict.diagnosis != "TIMEOUT":
+        cache.put(key, verdict)
+    return verdict
+
+
+def _follow_through(part: Part, latex: str, graded: dict[str, _Graded], cache: VerdictCache | None) -> str | None:
+    ft = part.follow_through
+    if ft is None:
+        return None
+    values: dict[str, Any] = {}
+    used = []
+    for symbol, ref in ft.uses:
+        earlier = graded.get(ref)
+        if earlier is None or earlier.value is None or earlier.result.verdict == "correct":
+            return None  # follow-through only rescues answers built on a wrong earlier value
+        try:
+            values[symbol] = earlier.value.expr
+        except LatexError:
+            return None
+        used.append(ref)
+    try:
+        template = parse_latex(ft.expected, part.context)
+        expected_value = template.expr
+    except LatexError:
+        return None
+    subs = {}
+    for node in _symbols(expected_value):
+        if node.name in values:
+            subs[node] = values[node.name]
+    expected_value = expected_value.xreplace(subs)
+    if isinstance(expected_value, sympy.MatrixExpr) and not isinstance(expected_value, sympy.MatrixBase):
+        expected_value = expected_value.doit()
+    exp = Parsed("matrix" if isinstance(expected_value, sympy.MatrixBase) else "expr", expected_value, sympy.latex(expected_value))
+    verdict = equivalent(exp, latex, part.context, options=part.options)
+    return ", ".join(used) if verdict.equivalent else None
+
+
+def _symbols(expr: Any) -> set[Any]:
+    if isinstance(expr, sympy.MatrixBase):
+        out: set[Any] = set()
+        for e in expr:
+            out |= _symbols(e)
+        return out
+    return {s for s in getattr(expr, "free_symbols", set()) if isinstance(s, (sympy.Symbol, sympy.MatrixSymbol))}
+
+
+def _check_steps(part: Part, candidate: Candidate) -> tuple[str, ...]:
+    """Check a chain ``a = b = c`` step by step; report the first step that does not follow and
+    whether any step reached the expected answer."""
+    chain = [s for s in candidate.chain if s.latex.strip()]
+    if len(chain) < 2 or part.kind in ("equation", "system") or candidate.latex.lstrip().startswith("\\begin{cases}"):
+        return ()
+    notes: list[str] = []
+    prev = None
+    for i, step in enumerate(chain):
+        if step.relation and not step.equality:
+            prev = None
+            continue
+        if _opaque(step.latex, part):
+            prev = None
+            continue
+        if _is_name(step.latex, part):
+            continue  # "E = ...", "\\alpha = \\hat{W} = ...": names, not values
+        if prev is not None:
+            v = equivalent(prev.latex, step.latex, part.context, options=part.options)
+            if v.equivalent is False:
+                notes.append(f"step {i + 1} (line {step.line}) does not follow from the previous one: {step.latex[:80]}")
+                break
+        prev = step
+    assert part.expected is not None
+    for step in chain[:-1]:
+        if not _opaque(step.latex, part) and equivalent(part.expected, step.latex, part.context, options=part.options).equivalent:
+            notes.append(f"reached the expected value at line {step.line}")
+            break
+    return tuple(notes)
+
+
+def _is_name(latex: str, part: Part) -> bool:
+    """A step that only names a quantity (a symbol, an undefined function value)."""
+    try:
+        parsed = parse_latex(latex, part.context)
+    except LatexError:
+        return True
+    if parsed.kind not in ("expr", "matrix"):
+        return True
+    v = parsed.value
+    return isinstance(v, (sympy.Symbol, sympy.MatrixSymbol, sympy.Indexed)) or (
+        isinstance(v, sympy.Function) and type(v).__module__ == "sympy.core.function" and not v.is_number)
+
+
+def _opaque(latex: str, part: Part) -> bool:
+    """A step written in terms of derivative names (dE/dZ) cannot be evaluated: skip it."""
+    try:
+        parsed = parse_latex(latex, part.context)
+    except LatexError:
+        return True
+    names = set()
+    for e in _values(parsed):
+        names |= {s.name for s in _symbols(e)}
+    return any(_DERIVATIVE_NAME.match(n) for n in names)
+
+
+def _values(parsed: Parsed) -> list[Any]:
+    if parsed.kind in ("expr", "matrix", "piecewise"):
+        return [parsed.value]
+    if parsed.kind in ("equation", "chain"):
+        return list(parsed.value)
+    return []
+
+
+def _result(part: Part, verdict: str, points: float, answer: str | None, loc: Location | None, method: str, feedback: str | None,
+            *, diagnosis: str | None = None, expected: str | None = None, alternatives: tuple[str, ...] = (),
+            steps: tuple[str, ...] = (), location: Location | None = None) -> PartResult:
+    return PartResult(
+        id=part.id, title=part.title, points=round(points, 4), max_points=part.points, verdict=verdict, answer=answer,
+        location=location or loc or Location(), expected=expected if expected is not None else part.expected_latex,
+        method=method, feedback=feedback, diagnosis=diagnosis, problem=part.problem, alternatives=alternatives, steps=steps,
+    )

@@ -1,0 +1,396 @@
+"""Read a rubric file, validate it, derive its expected answers: ``load_rubric(path) -> Rubric``.
+
+Every problem raises ``RubricError`` with file and line, one line of text. The format is
+documented in README ("Rubric format"); ``FIELDS`` below is the authority on which keys exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import sympy
+import yaml
+
+from grader.compare.engine import CompareOptions
+from grader.errors import DerivationError, LatexError, RubricError
+from grader.latex.context import MatrixShape, SymbolContext, parse_assumption
+from grader.latex.parse import Parsed, parse_latex
+from grader.latex.scan import canonical_name
+from grader.rubric.derived import derived_value
+from grader.rubric.model import KINDS, Credit, FollowThrough, Part, Problem, Response, Rubric, Sample
+from grader.rubric.yamlines import LineDict, line_of, load_yaml
+
+FIELDS = {
+    "top": {"rubric", "assignment", "context", "derivations", "problems", "credit"},
+    "assignment": {"id", "title", "course", "version", "identify"},
+    "context": {"functions", "symbols", "matrices", "indexed", "probability", "positive", "nonnegative", "integer", "nonzero", "definitions", "words", "log", "e", "assume"},
+    "problem": {"id", "title", "section", "parts"},
+    "part": {"id", "title", "points", "kind", "target", "section", "expected", "context", "tolerance", "prefer", "steps", "credit", "responses", "follow_through", "samples", "model_answer", "key_ideas"},
+    "expected": {"latex", "derive"},
+    "derive": {"from", "name", "params", "quantity", "quantities"},
+    "tolerance": {"rel", "abs", "min_digits", "seconds"},
+    "credit": {"diagnosis", "wrong_step", "right_step_wrong_final"},
+    "response": {"answer", "points", "feedback", "verdict"},
+    "follow_through": {"uses", "expected", "credit"},
+    "sample": {"answer", "verdict", "points"},
+}
+VERDICTS = ("correct", "partial", "incorrect", "missing", "unparsed", "needs_review")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
+
+class _Ctx:
+    """Where we are in the file, for error messages."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, message: str, node: Any = None, key: str | None = None) -> RubricError:
+        return RubricError(message, self.path, line_of(node, key) if node is not None else None)
+
+    def mapping(self, node: Any, what: str, allowed: set[str], parent: Any = None, key: str | None = None) -> LineDict:
+        if not isinstance(node, dict):
+            raise self.fail(f"{what} must be a mapping", parent if parent is not None else node, key)
+        for k in node:
+            if k not in allowed:
+                close = sorted(allowed, key=lambda a: _distance(str(k), a))[0]
+                raise self.fail(f"unknown key {k!r} in {what} (did you mean {close!r}?)", node, str(k))
+        return node  # type: ignore[return-value]
+
+    def require(self, node: LineDict, key: str, what: str) -> Any:
+        if key not in node or node[key] in (None, ""):
+            raise self.fail(f"{what} needs {key!r}", node)
+        return node[key]
+
+
+def _distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def load_rubric(path: str | Path) -> Rubric:
+    """Load, validate and derive a rubric file."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RubricError(f"cannot read rubric: {exc}", str(p)) from None
+    return load_rubric_text(text, str(p))
+
+
+def load_rubric_text(text: str, path: str = "<rubric>") -> Rubric:
+    c = _Ctx(path)
+    try:
+        data = load_yaml(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise RubricError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path, mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        raise RubricError("a rubric is a YAML mapping with 'assignment' and 'problems'", path, 1)
+    c.mapping(data, "the rubric", FIELDS["top"])
+    if data.get("rubric", 1) != 1:
+        raise c.fail(f"unsupported rubric format version {data.get('rubric')!r} (this grader reads 1)", data, "rubric")
+    assignment = c.mapping(c.require(data, "assignment", "the rubric"), "assignment", FIELDS["assignment"], data, "assignment")
+    rid = str(c.require(assignment, "id", "assignment"))
+    if not _ID.match(rid):
+        raise c.fail(f"assignment id {rid!r} may use letters, digits, '.', '_' and '-' only", assignment, "id")
+    context = _context(c, data.get("context"), data, SymbolContext())
+    derivations = _derivations(c, data.get("derivations"), data)
+    default_credit = _credit(c, data.get("credit"), data, Credit())
+    problems_node = c.require(data, "problems", "the rubric")
+    if not isinstance(problems_node, list) or not problems_node:
+        raise c.fail("problems must be a non-empty list", data, "problems")
+    problems = []
+    seen: set[str] = set()
+    for pnode in problems_node:
+        problems.append(_problem(c, pnode, context, derivations, default_credit, seen))
+    for prob in problems:
+        for part in prob.parts:
+            if part.follow_through:
+                for _, ref in part.follow_through.uses:
+                    if ref not in seen:
+                        raise c.fail(f"follow_through of part {part.id!r} uses unknown part {ref!r}", None)
+    fingerprint = hashlib.sha256(json.dumps(_plain(data), sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return Rubric(
+        id=rid,
+        title=str(assignment.get("title", rid)),
+        course=str(assignment.get("course", "")),
+        version=str(assignment.get("version", "1")),
+        identify=tuple(str(w) for w in (assignment.get("identify") or ())),
+        problems=tuple(problems),
+        context=context,
+        path=path,
+        fingerprint=fingerprint,
+        derivations=tuple(sorted(derivations.items())),
+    )
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _context(c: _Ctx, node: Any, parent: Any, base: SymbolContext) -> SymbolContext:
+    if node is None:
+        return base
+    node = c.mapping(node, "context", FIELDS["context"], parent, "context")
+    ctx = base
+    try:
+        for name in _names(c, node, "functions"):
+            ctx = parse_assumption(f"{name}: function", ctx)
+        for name in _names(c, node, "symbols"):
+            ctx = parse_assumption(f"{name}: symbol", ctx)
+        for kind in ("positive", "nonnegative", "integer", "nonzero"):
+            for name in _names(c, node, kind):
+                ctx = parse_assumption(f"{name}: {kind}", ctx)
+        matrices = node.get("matrices") or {}
+        if not isinstance(matrices, dict):
+            raise c.fail("context.matrices maps a name to a shape such as 2x2 or n x 1", node, "matrices")
+        for name, shape in matrices.items():
+            m = re.fullmatch(r"\s*(\w+)\s*[x×,]\s*(\w+)\s*", str(shape))
+            if not m:
+                raise c.fail(f"matrix {name!r}: shape {shape!r} is not like 2x2 or n x 1", matrices, name)
+            key = canonical_name(str(name))
+            dims = tuple(int(d) if d.isdigit() else d for d in m.groups())
+            ctx = ctx.merged(SymbolContext(matrices=((key, MatrixShape(*dims)),), not_functions=frozenset({key})))
+        indexed = node.get("indexed") or {}
+        if not isinstance(indexed, dict):
+            raise c.fail("context.indexed maps a family name to its size, e.g. {p: N}", node, "indexed")
+        for name, bound in indexed.items():
+            ctx = parse_assumption(f"{name}: indexed {bound}", ctx)
+        for name in _names(c, node, "probability"):
+            bound = dict(ctx.indexed).get(name, "N")
+            ctx = parse_assumption(f"{name}: probability vector {bound}", ctx)
+        words = _names(c, node, "words")
+        if words:
+            ctx = ctx.merged(SymbolContext(words=frozenset(words)))
+        if node.get("log") is not None:
+            ctx = parse_assumption(f"log: base {node['log']}", ctx)
+        if node.get("e") == "symbol":
+            ctx = parse_assumption("e: symbol", ctx)
+        for spec in node.get("assume") or ():
+            ctx = parse_assumption(str(spec), ctx)
+        defs = node.get("definitions") or {}
+        if not isinstance(defs, dict):
+            raise c.fail("context.definitions maps a LaTeX name to its LaTeX definition", node, "definitions")
+        for name, latex in defs.items():
+            ctx = ctx.with_definition(str(name), str(latex))
+    except RubricError:
+        raise
+    except Exception as exc:  # an assumption that does not read: say where
+        raise c.fail(f"context: {exc}", node) from None
+    return ctx
+
+
+def _names(c: _Ctx, node: LineDict, key: str) -> list[str]:
+    value = node.get(key) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise c.fail(f"context.{key} must be a list of names", node, key)
+    return [str(v) for v in value]
+
+
+def _derivations(c: _Ctx, node: Any, parent: Any) -> dict[str, Any]:
+    if node is None:
+        return {}
+    if not isinstance(node, dict):
+        raise c.fail("derivations maps a name to {derivation: NAME, params: {...}}", parent, "derivations")
+    out = {}
+    for name, spec in node.items():
+        if not isinstance(spec, dict) or "derivation" not in spec:
+            raise c.fail(f"derivation {name!r} needs 'derivation: NAME' and 'params'", node, name)
+        extra = set(spec) - {"derivation", "params"}
+        if extra:
+            raise c.fail(f"derivation {name!r}: unknown key {sorted(extra)[0]!r}", spec, sorted(extra)[0])
+        try:
+            from grader.derive import derive
+
+            out[str(name)] = derive(str(spec["derivation"]), dict(spec.get("params") or {}))
+        except DerivationError as exc:
+            raise c.fail(f"derivation {name!r}: {exc}", spec, "derivation") from None
+    return out
+
+
+def _credit(c: _Ctx, node: Any, parent: Any, base: Credit) -> Credit:
+    if node is None:
+        return base
+    node = c.mapping(node, "credit", FIELDS["credit"], parent, "credit")
+    diag = dict(base.diagnosis)
+    raw = node.get("diagnosis") or {}
+    if not isinstance(raw, dict):
+        raise c.fail("credit.diagnosis maps a mistake code (SIGN, FACTOR, ...) to a fraction", node, "diagnosis")
+    for code, frac in raw.items():
+        diag[str(code)] = _fraction(c, frac, raw, str(code))
+    return Credit(
+        diagnosis=tuple(sorted(diag.items())),
+        wrong_step=_fraction(c, node.get("wrong_step", base.wrong_step), node, "wrong_step"),
+        right_step_wrong_final=_fraction(c, node.get("right_step_wrong_final", base.right_step_wrong_final), node, "right_step_wrong_final"),
+    )
+
+
+def _fraction(c: _Ctx, value: Any, node: Any, key: str) -> float:
+    if not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise c.fail(f"{key} must be a fraction of the points between 0 and 1", node, key)
+    return float(value)
+
+
+def _problem(c: _Ctx, node: Any, ctx: SymbolContext, derivations: dict[str, Any], credit: Credit, seen: set[str]) -> Problem:
+    node = c.mapping(node, "a problem", FIELDS["problem"])
+    pid = str(c.require(node, "id", "a problem"))
+    sections = _strings(node.get("section"))
+    parts_node = c.require(node, "parts", f"problem {pid!r}")
+    if not isinstance(parts_node, list) or not parts_node:
+        raise c.fail(f"problem {pid!r}: parts must be a non-empty list", node, "parts")
+    parts = tuple(_part(c, pn, pid, sections, ctx, derivations, credit, seen) for pn in parts_node)
+    return Problem(pid, str(node.get("title", pid)), parts)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (str, int, float)):
+        return (str(value),)
+    return tuple(str(v) for v in value)
+
+
+def _part(c: _Ctx, node: Any, problem: str, sections: tuple[str, ...], rctx: SymbolContext, derivations: dict[str, Any], rcredit: Credit, seen: set[str]) -> Part:
+    node = c.mapping(node, "a part", FIELDS["part"])
+    pid = str(c.require(node, "id", "a part"))
+    if not _ID.match(pid):
+        raise c.fail(f"part id {pid!r} may use letters, digits, '.', '_' and '-' only", node, "id")
+    if pid in seen:
+        raise c.fail(f"part id {pid!r} is used twice", node, "id")
+    seen.add(pid)
+    points = node.get("points")
+    if not isinstance(points, (int, float)) or points < 0:
+        raise c.fail(f"part {pid!r}: points must be a number >= 0", node, "points" if "points" in node else None)
+    kind = str(node.get("kind", "expression"))
+    if kind not in KINDS:
+        raise c.fail(f"part {pid!r}: kind {kind!r} is not one of {', '.join(KINDS)}", node, "kind")
+    ctx = _context(c, node.get("context"), node, rctx)
+    options = _tolerance(c, node.get("tolerance"), node)
+    prefer = str(node.get("prefer", "final"))
+    if prefer not in ("final", "first", "boxed"):
+        raise c.fail(f"part {pid!r}: prefer must be final, first or boxed", node, "prefer")
+    credit = _credit(c, node.get("credit"), node, rcredit)
+    title = str(node.get("title", pid))
+    base = dict(id=pid, title=title, points=float(points), kind=kind, problem=problem,
+                targets=_strings(node.get("target")), sections=_strings(node.get("section")) or sections,
+                context=ctx, options=options, prefer=prefer, check_steps=bool(node.get("steps", True)),
+                credit=credit, line=line_of(node))
+    fingerprint = hashlib.sha256(json.dumps(_plain(node), sort_keys=True, default=str).encode()).hexdigest()[:16]
+    if kind == "prose":
+        if "expected" in node:
+            raise c.fail(f"part {pid!r}: a prose part has a model_answer, not an expected answer", node, "expected")
+        return Part(**base, model_answer=str(node.get("model_answer") or ""), key_ideas=_strings(node.get("key_ideas")),
+                    samples=_samples(c, node, pid), fingerprint=fingerprint)
+    expected_node = c.mapping(c.require(node, "expected", f"part {pid!r}"), f"the expected answer of {pid!r}", FIELDS["expected"], node, "expected")
+    latex = expected_node.get("latex")
+    derived, derived_from = None, None
+    if "derive" in expected_node:
+        dnode = c.mapping(expected_node["derive"], f"derive of {pid!r}", FIELDS["derive"], expected_node, "derive")
+        try:
+            derived, derived_from = derived_value(dnode, derivations)
+        except (DerivationError, KeyError, ValueError) as exc:
+            raise c.fail(f"part {pid!r}: {exc}", dnode) from None
+    if latex is None and derived is None:
+        raise c.fail(f"part {pid!r}: expected needs latex, derive, or both", expected_node)
+    parsed: Parsed | None = None
+    if latex is not None:
+        try:
+            parsed = parse_latex(str(latex), ctx)
+        except LatexError as exc:
+            raise c.fail(f"part {pid!r}: expected latex does not parse: {exc.message}", expected_node, "latex") from None
+    if derived is not None:
+        derived_parsed = _as_parsed(derived, kind)
+        if parsed is not None:
+            from grader.compare.engine import equivalent
+
+            verdict = equivalent(derived_parsed, parsed, ctx)
+            if verdict.equivalent is not True:
+                raise c.fail(f"part {pid!r}: expected latex {latex!r} disagrees with the derivation {derived_from} = {sympy.latex(derived_parsed.value if derived_parsed.kind != 'system' else '')}", expected_node, "latex")
+        parsed = derived_parsed if parsed is None else parsed
+        latex = latex if latex is not None else derived_parsed.latex
+    responses = tuple(_response(c, r, pid) for r in (node.get("responses") or ()))
+    follow = _follow(c, node.get("follow_through"), node, pid)
+    return Part(**base, expected_latex=str(latex), expected=parsed, derived_from=derived_from, responses=responses,
+                follow_through=follow, samples=_samples(c, node, pid), fingerprint=fingerprint)
+
+
+def _as_parsed(value: Any, kind: str) -> Parsed:
+    if isinstance(value, dict):  # a system of assignments from "quantities"
+        rows = tuple(Parsed("equation", (sympy.Symbol(k, real=True), v), f"{k} = {sympy.latex(v)}") for k, v in value.items())
+        return Parsed("system", rows, ", ".join(r.latex for r in rows))
+    if isinstance(value, (list, tuple)):
+        items = tuple(_as_parsed(v, "expression") for v in value)
+        return Parsed("set" if kind == "set" else "tuple", items, ", ".join(i.latex for i in items))
+    if isinstance(value, sympy.MatrixBase):
+        return Parsed("matrix", sympy.ImmutableMatrix(value), sympy.latex(value))
+    return Parsed("expr", value, sympy.latex(value))
+
+
+def _tolerance(c: _Ctx, node: Any, parent: Any) -> CompareOptions:
+    if node is None:
+        return CompareOptions()
+    node = c.mapping(node, "tolerance", FIELDS["tolerance"], parent, "tolerance")
+    for key in ("rel", "abs", "seconds"):
+        if key in node and (not isinstance(node[key], (int, float)) or node[key] < 0):
+            raise c.fail(f"tolerance.{key} must be a number >= 0", node, key)
+    md = node.get("min_digits", 3)
+    if not isinstance(md, int) or md < 1:
+        raise c.fail("tolerance.min_digits must be a whole number >= 1", node, "min_digits")
+    return CompareOptions(rel_tol=node.get("rel"), abs_tol=node.get("abs"), min_digits=md, seconds=float(node.get("seconds", 5.0)))
+
+
+def _response(c: _Ctx, node: Any, pid: str) -> Response:
+    node = c.mapping(node, f"a response of {pid!r}", FIELDS["response"])
+    answer = str(c.require(node, "answer", f"a response of {pid!r}"))
+    points = node.get("points", 0)
+    if not isinstance(points, (int, float)) or points < 0:
+        raise c.fail("response points must be a number >= 0", node, "points")
+    verdict = str(node.get("verdict", "partial" if points else "incorrect"))
+    if verdict not in VERDICTS:
+        raise c.fail(f"response verdict {verdict!r} is not one of {', '.join(VERDICTS)}", node, "verdict")
+    return Response(answer, float(points), str(node.get("feedback", "")), verdict)
+
+
+def _follow(c: _Ctx, node: Any, parent: Any, pid: str) -> FollowThrough | None:
+    if node is None:
+        return None
+    node = c.mapping(node, f"follow_through of {pid!r}", FIELDS["follow_through"], parent, "follow_through")
+    uses = node.get("uses")
+    if not isinstance(uses, dict) or not uses:
+        raise c.fail("follow_through.uses maps a symbol to the part whose answer it stands for", node, "uses")
+    expected = str(c.require(node, "expected", f"follow_through of {pid!r}"))
+    credit = _fraction(c, node.get("credit", 1.0), node, "credit")
+    return FollowThrough(tuple((str(k), str(v)) for k, v in uses.items()), expected, credit)
+
+
+def _samples(c: _Ctx, node: LineDict, pid: str) -> tuple[Sample, ...]:
+    out = []
+    raw = node.get("samples") or []
+    if not isinstance(raw, list):
+        raise c.fail(f"part {pid!r}: samples must be a list", node, "samples")
+    for s in raw:
+        s = c.mapping(s, f"a sample of {pid!r}", FIELDS["sample"])
+        verdict = str(c.require(s, "verdict", f"a sample of {pid!r}"))
+        if verdict not in VERDICTS:
+            raise c.fail(f"sample verdict {verdict!r} is not one of {', '.join(VERDICTS)}", s, "verdict")
+        points = s.get("points")
+        if points is not None and not isinstance(points, (int, float)):
+            raise c.fail("sample points must be a number", s, "points")
+        answer = s.get("answer")
+        out.append(Sample("" if answer is None else str(answer), verdict, None if points is None else float(points), line_of(s)))
+    return tuple(out)
