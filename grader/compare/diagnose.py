@@ -108,9 +108,12 @@ def _constant_ratio(pairs: list[tuple[Any, Any]], rel: float) -> str | None:
         return None
     if abs(first.imag) > 1e-9 or abs(first.real) < 1e-12 or abs(first.real - 1) < 1e-9:
         return None
-    nice = sympy.nsimplify(first.real, rational=True, tolerance=1e-9)
-    if isinstance(nice, sympy.Rational) and nice.q <= 12 and abs(nice.p) <= 64:
-        return str(nice)
+    # the ratio is only as exact as the digits the student wrote (rel), so round within that
+    tol = max(rel, 1e-9) * abs(first.real)
+    for q in range(1, 13):
+        p = round(first.real * q)
+        if p and abs(p) <= 64 and abs(p / q - first.real) <= tol:
+            return None if p == q else str(sympy.Rational(p, q))
     return None
 
 

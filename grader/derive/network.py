@@ -148,15 +148,35 @@ def _finish(expr: sympy.Basic, net: Network) -> sympy.Basic:
 def _local_grad(expr: sympy.Expr, wrt: Matrix, at: Mapping[sympy.Basic, sympy.Basic], net: Network) -> list[sympy.Expr]:
     """d expr / d each entry of ``wrt`` (placeholders), evaluated at ``at``."""
     free = expr.free_symbols
-    return [
-        _finish(sympy.diff(expr, h).xreplace(at), net) if h in free else sympy.S.Zero for h in wrt
-    ]
+    return [_finish(_diff(expr, h).xreplace(at), net) if h in free else sympy.S.Zero for h in wrt]
+
+
+_DIFFS: dict[tuple[sympy.Expr, sympy.Symbol], sympy.Expr] = {}
+
+
+def _diff(expr: sympy.Expr, wrt: sympy.Symbol) -> sympy.Expr:
+    """``sympy.diff``, remembered: layers of the same kind and shape share placeholders, so a
+    network of repeated layers differentiates each distinct entry once per process."""
+    key = (expr, wrt)
+    found = _DIFFS.get(key)
+    if found is None:
+        if len(_DIFFS) > 200_000:
+            _DIFFS.clear()
+        found = _DIFFS[key] = sympy.diff(expr, wrt)
+    return found
+
+
+def _canonical(role: str, shape: tuple[int, int]) -> Matrix:
+    """Placeholders named by role and position only (``_in_0_1``); names that start with an
+    underscore cannot clash with a user's symbol, which must start with a letter."""
+    rows, cols = shape
+    return Matrix(rows, cols, [sympy.Symbol(f"_{role}_{i}_{j}") for i in range(rows) for j in range(cols)])
 
 
 def _chained(net: Network, nodes: Mapping[str, Matrix]) -> dict[str, Matrix]:
     grads: dict[str, Matrix] = {}
     last = net.layers[-1].name
-    holder = placeholders(last, nodes[last].shape)
+    holder = _canonical("out", nodes[last].shape)
     loss = loss_value(net.loss or "", holder, net.target)
     at = dict(zip(holder, nodes[last], strict=True))
     g = Matrix(holder.rows, holder.cols, _local_grad(loss, holder, at, net))
@@ -164,30 +184,40 @@ def _chained(net: Network, nodes: Mapping[str, Matrix]) -> dict[str, Matrix]:
     for index in range(len(net.layers) - 1, -1, -1):
         layer = net.layers[index]
         in_name = net.node_names[index]
-        x_holder = placeholders(in_name, nodes[in_name].shape)
-        p_holders = {p: placeholders(p, net.values[p].shape) for p in layer.params}
-        sym_values = dict(net.values) | p_holders
-        outputs = apply_layer(layer, x_holder, sym_values, net.convention)
+        x_holder = _canonical("in", nodes[in_name].shape)
+        p_holders = {p: _canonical(f"p{k}", net.values[p].shape) for k, p in enumerate(layer.params)}
+        outputs = apply_layer(layer, x_holder, dict(net.values) | p_holders, net.convention)
         at = dict(zip(x_holder, nodes[in_name], strict=True))
         for p, h in p_holders.items():
             at.update(zip(h, net.values[p], strict=True))
-        g_in = [sympy.S.Zero] * len(x_holder)
-        g_par = {p: [sympy.S.Zero] * len(h) for p, h in p_holders.items()}
+        # Terms are collected and summed once: repeated += re-flattens a growing Add.
+        terms_in: list[list[sympy.Expr]] = [[] for _ in x_holder]
+        terms_par = {p: [[] for _ in h] for p, h in p_holders.items()}
         for g_out, entry in zip(g, outputs, strict=True):
             if g_out == 0:
                 continue
             for k, d in enumerate(_local_grad(entry, x_holder, at, net)):
                 if d != 0:
-                    g_in[k] += g_out * d
+                    terms_in[k].append(_product(g_out, d))
             for p, h in p_holders.items():
                 for k, d in enumerate(_local_grad(entry, h, at, net)):
                     if d != 0:
-                        g_par[p][k] += g_out * d
+                        terms_par[p][k].append(_product(g_out, d))
         for p, h in p_holders.items():
-            grads[f"grad.{p}"] = Matrix(h.rows, h.cols, g_par[p])
-        g = Matrix(x_holder.rows, x_holder.cols, g_in)
+            grads[f"grad.{p}"] = Matrix(h.rows, h.cols, [sympy.Add(*t) for t in terms_par[p]])
+        g = Matrix(x_holder.rows, x_holder.cols, [sympy.Add(*t) for t in terms_in])
         grads[f"grad.{in_name}"] = g
     return _ordered(net, grads)
+
+
+def _product(g: sympy.Expr, d: sympy.Expr) -> sympy.Expr:
+    """g * d without distributing a number over a sum: SymPy's automatic 2*(a + b) -> 2a + 2b
+    makes back-propagated sums grow with every layer."""
+    if d == 1:
+        return g
+    if g.is_Add and d.is_Number:
+        return sympy.Mul(d, g, evaluate=False)
+    return g * d
 
 
 def _composed(net: Network, nodes: Mapping[str, Matrix]) -> dict[str, Matrix]:

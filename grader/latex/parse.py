@@ -9,6 +9,7 @@ current process for callers already inside it.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from typing import Any
@@ -104,7 +105,16 @@ def precheck(text: str) -> None:
 
 
 def parse_latex_here(text: str, context: SymbolContext | None = None) -> Parsed:
-    """Parse in this process (no limit of its own: call it inside the limited worker)."""
+    """Parse in this process (no limit of its own: call it inside the limited worker).
+
+    Memoised: a submission repeats the same expressions (chains, steps, samples), contexts are
+    frozen values and a Parsed is immutable, so a cached result is as good as a new one.
+    """
+    return _parse_cached(text, context or SymbolContext())
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(text: str, context: SymbolContext) -> Parsed:
     precheck(text)
     ctx = context or SymbolContext()
     mapped = clean_math(text)
@@ -145,6 +155,9 @@ class _Reader:
             m = m.sub(",", "")
             text = m.text
         rows = _split_top(text, re.compile(r"\\\\"))
+        if len(rows) > 1 and not text.startswith("\\begin") and all(_has_left_side(text[a:b]) for a, b in rows):
+            # aligned rows that each name their own left side: "w_1 &= -1 \\ b &= 0" is a system
+            return self.listing(m, rows, "system", span)
         if len(rows) > 1 and not text.startswith("\\begin"):
             # align-style rows: "a &= b \\ &= c" continue one chain
             m = _join(m, rows)
@@ -204,7 +217,7 @@ class _Reader:
         parsed_rows: list[Parsed] = []
         piecewise: list[tuple[Any, Any]] = []
         for a, b in rows:
-            row = m.slice(a, b)
+            row = m.slice(a, b).sub(r"(?:[,;]|\.(?!\d))\s*\Z", "")  # "w_1 = -1, \\" ends a row
             cells = _split_top(row.text, re.compile("&"))
             if len(cells) == 2:
                 value = self.expression(row.slice(*cells[0]).strip())
@@ -279,6 +292,8 @@ class _Reader:
                 continue
             repl[atom] = self.realise(tok, atom)
         out = raw.xreplace(repl) if repl else raw
+        if isinstance(out, sympy.MatrixExpr) and not isinstance(out, sympy.MatrixBase) and not out.atoms(sympy.MatrixSymbol):
+            out = out.as_explicit()  # B - 0.02 M of written-out matrices: one matrix of entries
         if isinstance(out, sympy.MatrixBase):
             out = sympy.ImmutableMatrix(out)
         return out
@@ -418,6 +433,12 @@ def _split_top(text: str, sep: re.Pattern[str], keep: bool = False) -> list[tupl
         i += 1
     spans.append((start, n))
     return spans
+
+
+def _has_left_side(row: str) -> bool:
+    """True when an aligned row is a relation with something before it (not "&= c")."""
+    pieces = _split_top(row.replace("&", " "), _REL_RE, keep=True)
+    return len(pieces) > 1 and bool(row[: row.find("&")].strip() if "&" in row else row[: pieces[0][1]].strip())
 
 
 def _join(m: Mapped, spans: list[tuple[int, int]]) -> Mapped:

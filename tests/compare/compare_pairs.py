@@ -26,6 +26,8 @@ class Pair:
     diagnosis: str | None = None
     assume: tuple[str, ...] = ()
     given: tuple[str, ...] = ()
+    #: a known limitation: the row documents the right verdict and is expected to fail
+    xfail: str | None = None
 
     def context(self) -> SymbolContext:
         ctx = SymbolContext()
@@ -59,8 +61,8 @@ KL_SUM = r"\frac{1}{2}\sum_{j=1}^{n}\left(\mu_j^2 + \sigma_j^2 - \log(\sigma_j^2
 GAN_D = r"\log D(x) + \log(1 - D(G(z)))"
 
 
-def _p(id: str, expected: str, answer: str, verdict: bool | None, diagnosis: str | None = None, assume: tuple[str, ...] = (), given: tuple[str, ...] = ()) -> Pair:
-    return Pair(id, expected, answer, verdict, diagnosis, assume, given)
+def _p(id: str, expected: str, answer: str, verdict: bool | None, diagnosis: str | None = None, assume: tuple[str, ...] = (), given: tuple[str, ...] = (), xfail: str | None = None) -> Pair:
+    return Pair(id, expected, answer, verdict, diagnosis, assume, given, xfail)
 
 
 PAIRS: tuple[Pair, ...] = (
@@ -87,7 +89,7 @@ PAIRS: tuple[Pair, ...] = (
     _p("ce-loss-log-natural", r"-\sum_i p_i \ln q_i", r"-\sum_{i=1}^{N} p_i \log q_i", True, None, CE, Q_GIVEN),
     _p("ce-loss-split-sum", r"-\sum_i p_i \ln q_i", r"\sum_{i}^{N} p_{i} \ln(\sum_{j}^{N} e^{z_{j}}) - \sum_{i}^{N} p_{i} z_{i}", True, None, CE, Q_GIVEN),
     _p("ce-loss-sign", r"-\sum_i p_i \ln q_i", r"\sum_i p_i \ln q_i", False, "SIGN", CE, Q_GIVEN),
-    _p("ce-loss-no-logsumexp", r"-\sum_i p_i \ln q_i", r"-\sum_i p_i z_i", False, "MISSING_TERM", CE, Q_GIVEN),
+    _p("ce-loss-no-logsumexp", r"-\sum_i p_i \ln q_i", r"-\sum_i p_i z_i", False, None, CE, Q_GIVEN),
     _p("ce-loss-log10", r"-\sum_i p_i \ln q_i", r"-\sum_i p_i \log_{10} q_i", False, "LOG_BASE", CE, Q_GIVEN),
     _p("ce-softmax-entry", r"\operatorname{softmax}(z)_x", r"\frac{e^{z_x}}{\sum_j e^{z_j}}", True, None, CE),
     _p("ce-softmax-entry-wrong-index", r"\operatorname{softmax}(z)_x", r"\frac{e^{z_1}}{\sum_j e^{z_j}}", False, None, CE),
@@ -138,7 +140,7 @@ PAIRS: tuple[Pair, ...] = (
     _p("mlp-w-new-shape", W_NEW, r"\begin{bmatrix} 0.99138 & -0.00862117 \end{bmatrix}", False, "SHAPE"),
     _p("mlp-dw-outer", r"\begin{bmatrix} \frac{e}{1+e} - 0.3 \\ 0 \end{bmatrix}\begin{bmatrix} 1 & 1 \end{bmatrix}", r"\begin{bmatrix} \frac{e}{1+e} - 0.3 & \frac{e}{1+e} - 0.3 \\ 0 & 0 \end{bmatrix}", True),
     _p("mlp-dw-inner", r"\begin{bmatrix} \frac{e}{1+e} - 0.3 \\ 0 \end{bmatrix}\begin{bmatrix} 1 & 1 \end{bmatrix}", r"\begin{bmatrix} \frac{e}{1+e} - 0.3 \\ 0 \end{bmatrix}", False, "SHAPE"),
-    _p("mlp-relu-forward", r"\begin{bmatrix} 1 \\ 0 \end{bmatrix}", r"\max\left(0, \begin{bmatrix} 1 & 0 \\ 0 & -1 \end{bmatrix}\begin{bmatrix} 1 \\ 1 \end{bmatrix}\right)", None, "UNDECIDED"),
+    _p("mlp-relu-forward", r"\begin{bmatrix} 1 \\ 0 \end{bmatrix}", r"\max\left(0, \begin{bmatrix} 1 & 0 \\ 0 & -1 \end{bmatrix}\begin{bmatrix} 1 \\ 1 \end{bmatrix}\right)", True, None, xfail="an elementwise max over a written-out matrix is read as a scalar max"),
     _p("mlp-matmul", r"\begin{bmatrix} 1 \\ -1 \end{bmatrix}", r"\begin{bmatrix} 1 & 0 \\ 0 & -1 \end{bmatrix}\begin{bmatrix} 1 \\ 1 \end{bmatrix}", True),
     _p("mlp-matmul-wrong", r"\begin{bmatrix} 1 \\ -1 \end{bmatrix}", r"\begin{bmatrix} 1 \\ 1 \end{bmatrix}", False, None),
     _p("mlp-lr-half", r"0.02", r"\frac{1}{50}", True),
@@ -228,7 +230,7 @@ PAIRS: tuple[Pair, ...] = (
     _p("rnn-mat-rec-missing", r"W_h h_t + W_x x_t", r"W_h h_t", False, "MISSING_TERM", RNN_M),
     _p("rnn-mat-backprop", r"W_h^T h_t", r"(h_t^T W_h)^T", True, None, RNN_M),
     _p("rnn-mat-backprop-wrong", r"W_h^T h_t", r"W_h h_t", False, None, RNN_M),
-    _p("rnn-mat-shape", r"W_h h_t", r"h_t^T W_h", False, "TRANSPOSE", RNN_M),
+    _p("rnn-mat-shape", r"W_h h_t", r"h_t^T W_h", False, "SHAPE", RNN_M),
     # -- SVM -----------------------------------------------------------------------------------------
     _p("svm-cases-same", SVM, r"\begin{cases} w_1 = -1 \\ w_2 = 1 \\ b = -1 \end{cases}", True),
     _p("svm-comma-list", SVM, r"w_1 = -1, w_2 = 1, b = -1", True),
@@ -236,7 +238,7 @@ PAIRS: tuple[Pair, ...] = (
     _p("svm-cases-spacing", SVM, r"\begin{cases} w_1 = -1, \\ w_2 = 1, \\ b = -1. \end{cases}", True),
     _p("svm-backwards", SVM, r"-1 = w_1, 1 = w_2, -1 = b", True),
     _p("svm-fractions", SVM, r"w_1 = -\frac{2}{2}, w_2 = \frac{3}{3}, b = -1", True),
-    _p("svm-aligned", SVM, r"\begin{aligned} w_1 &= -1 \\ w_2 &= 1 \\ b &= -1 \end{aligned}", None, None),
+    _p("svm-aligned", SVM, r"\begin{aligned} w_1 &= -1 \\ w_2 &= 1 \\ b &= -1 \end{aligned}", True),
     _p("svm-wrong-w2", SVM, r"w_1 = -1, w_2 = -1, b = -1", False, None),
     _p("svm-wrong-b", SVM, r"w_1 = -1, w_2 = 1, b = 1", False, None),
     _p("svm-missing-b", SVM, r"w_1 = -1, w_2 = 1", False, "MISSING_TERM"),
@@ -291,7 +293,7 @@ PAIRS: tuple[Pair, ...] = (
     _p("conv-params-two-2x2-wrong", r"8C^2 + 2C", r"2 \times (4C + 1)", False, None),
     _p("conv-params-3x1", r"6C^2 + 2C", r"2 \times (3C + 1)C", True),
     _p("conv-params-number", r"5 \cdot 5 \cdot 3 \cdot 6 + 6", r"456", True),
-    _p("conv-params-number-no-bias", r"5 \cdot 5 \cdot 3 \cdot 6 + 6", r"450", False, None),
+    _p("conv-params-number-no-bias", r"5 \cdot 5 \cdot 3 \cdot 6 + 6", r"450", False, "MISSING_TERM"),
     _p("conv-params-thousands", r"7425000", r"7,425,000", True),
     _p("conv-params-thousands-braces", r"7425000", r"7{,}425{,}000", True),
     _p("conv-out-size", r"\frac{n + 2p - k}{s} + 1", r"\frac{n - k + 2p + s}{s}", True),
@@ -329,7 +331,7 @@ PAIRS: tuple[Pair, ...] = (
     _p("kl-gauss-2log", KL, r"\frac{1}{2}(\mu^2 + \sigma^2 - 1) - \ln\sigma", True, None, ("sigma: positive",)),
     _p("kl-gauss-no-half", KL, r"\mu^2 + \sigma^2 - \ln\sigma^2 - 1", False, "FACTOR:2"),
     _p("kl-gauss-log-sigma", KL, r"\frac{1}{2}(\mu^2 + \sigma^2 - \ln\sigma - 1)", False, None, ("sigma: positive",)),
-    _p("kl-gauss-missing-one", KL, r"\frac{1}{2}(\mu^2 + \sigma^2 - \ln\sigma^2)", False, None),
+    _p("kl-gauss-missing-one", KL, r"\frac{1}{2}(\mu^2 + \sigma^2 - \ln\sigma^2)", False, "MISSING_TERM"),
     _p("kl-sum-same", KL_SUM, r"\frac{1}{2}\sum_{j=1}^{n}(\mu_j^2 + \sigma_j^2 - \log\sigma_j^2 - 1)", True),
     _p("kl-sum-split", KL_SUM, r"\frac{1}{2}\sum_{j=1}^{n}(\mu_j^2 + \sigma_j^2 - 1) - \frac12\sum_{j=1}^{n}\ln(\sigma_j^2)", True),
     _p("kl-sum-sign", KL_SUM, r"-\frac{1}{2}\sum_{j=1}^{n}(\mu_j^2 + \sigma_j^2 - \log(\sigma_j^2) - 1)", False, "SIGN"),
@@ -379,13 +381,13 @@ PAIRS: tuple[Pair, ...] = (
     _p("wrap-equation-env", r"x^2", r"\begin{equation} x^2 \end{equation}", True),
     _p("wrap-tag", r"x^2", r"x^2 \tag{3}", True),
     _p("wrap-left-right", r"(x+1)^2", r"\left(x+1\right)^2", True),
-    _p("wrap-text-prose", r"x^2", r"x^2 \text{ for all } x", True),
+    _p("wrap-text-prose", r"x^2", r"x^2 \text{ is the answer}", True),
     _p("wrap-boxed-equation", r"y = x^2", r"\boxed{y = x^2}", True),
     _p("wrap-trailing-period", r"x^2", r"x^2.", True),
     _p("chain-final-value", r"4", r"\frac{1}{\frac{1}{4}} = 4", True),
     _p("chain-wrong-final", r"4", r"\frac{1}{\frac{1}{4}} = \frac{1}{4}", False, "RECIPROCAL"),
     _p("equation-named-value", r"y = 2x", r"y = x + x", True),
-    _p("equation-wrong-value", r"y = 2x", r"y = 3x", False, None),
+    _p("equation-wrong-value", r"y = 2x", r"y = 3x", False, "FACTOR:3/2"),
     # -- answers that cannot be read or decided ---------------------------------------------------------
     _p("unparsed-open-frac", r"x", r"\frac{1}{", None, "UNPARSED"),
     _p("unparsed-stray-prime", r"x", r"'x", None, "UNPARSED"),

@@ -1,0 +1,66 @@
+"""Time to grade one seed-sized submission cold: a new process, imports, rubric load, grading.
+
+    python bench/grade_bench.py [SUBMISSION] [--rubric RUBRIC] [--runs N]
+
+Prints the wall time of each cold run of `grade SUBMISSION --format json` (process start
+included) and the in-process split (import, rubric load, grading). Target: under 3 s cold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SUBMISSION = ROOT / "submissions" / "a4-correct.md"
+DEFAULT_RUBRIC = ROOT / "rubrics" / "ece449-a4.yaml"
+
+
+def cold_run(submission: Path, rubric: Path) -> float:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "grader.cli", str(submission), "--rubric", str(rubric), "--format", "json"],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    return time.perf_counter() - start
+
+
+def split(submission: Path, rubric: Path) -> str:
+    code = f"""
+import time
+t0 = time.perf_counter()
+from grader.grading import grade_submission
+from grader.rubric import load_rubric
+t1 = time.perf_counter()
+r = load_rubric({str(rubric)!r})
+t2 = time.perf_counter()
+rep = grade_submission(open({str(submission)!r}, encoding='utf-8').read(), r)
+t3 = time.perf_counter()
+print(f"import {{t1 - t0:.2f}} s, rubric load {{t2 - t1:.2f}} s, grading {{t3 - t2:.2f}} s ({{len(rep.parts)}} parts)")
+"""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env).stdout.strip()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("submission", nargs="?", type=Path, default=DEFAULT_SUBMISSION)
+    ap.add_argument("--rubric", type=Path, default=DEFAULT_RUBRIC)
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    if not args.submission.exists():
+        seeds = ROOT.parent / "shared" / "seeds" / "000_a90d74201a8809f1.txt"
+        args.submission = seeds
+    times = [cold_run(args.submission, args.rubric) for _ in range(args.runs)]
+    print(f"submission: {args.submission.name}  rubric: {args.rubric.name}  cores: {os.cpu_count()}  load average: {os.getloadavg()[0]:.2f}")
+    print("cold runs (process start included): " + ", ".join(f"{t:.2f} s" for t in times))
+    print(f"median {statistics.median(times):.2f} s  (target < 3 s)")
+    print("in-process split: " + split(args.submission, args.rubric))
+
+
+if __name__ == "__main__":
+    main()
