@@ -25,7 +25,12 @@ class Diagnosis:
 
 
 def diagnose(expected: Any, answer: Any, points: list[Point], ctx: SymbolContext, rel: float, rules: list[tuple[Any, Any]]) -> Diagnosis | None:
-    """The first diagnosis whose mistaken version of ``expected`` matches ``answer`` everywhere."""
+    """The first diagnosis whose mistaken version of ``expected`` matches ``answer`` everywhere.
+
+    ``rel`` is capped at 1%: a one-digit decimal may pass as a rounding of the value, but it is
+    no evidence of a particular mistake.
+    """
+    rel = min(rel, 1e-2)
     try:
         return _diagnose(expected, answer, points, ctx, rel, rules)
     except (ArithmeticError, ValueError, TypeError, IndexError, AttributeError):
@@ -106,13 +111,16 @@ def _constant_ratio(pairs: list[tuple[Any, Any]], rel: float) -> str | None:
     first = ratios[0]
     if any(abs(r - first) > max(rel, 1e-9) * max(1.0, abs(first)) for r in ratios[1:]):
         return None
+    tight = max(min(rel, 1e-3), 1e-9)
     if abs(first.imag) > 1e-9 or abs(first.real) < 1e-12 or abs(first.real - 1) < 1e-9:
         return None
-    # the ratio is only as exact as the digits the student wrote (rel), so round within that
-    tol = max(rel, 1e-9) * abs(first.real)
-    for q in range(1, 13):
+    # a factor students really get wrong (2, 1/2, -1/4, 3/2: small numerator and denominator),
+    # matched within the answer's digits but never looser than 0.1%: a one-digit decimal is no
+    # evidence of a particular factor
+    tol = tight * abs(first.real)
+    for q in range(1, 5):
         p = round(first.real * q)
-        if p and abs(p) <= 64 and abs(p / q - first.real) <= tol:
+        if p and abs(p) <= 16 and abs(p / q - first.real) <= tol:
             return None if p == q else str(sympy.Rational(p, q))
     return None
 

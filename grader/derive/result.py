@@ -11,7 +11,7 @@ entry and ``forward.Q[2]`` the second entry of a vector; ``updated.w11`` is a sh
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -90,3 +90,23 @@ class Derivation:
         if not (1 <= i <= rows and 1 <= j <= cols):
             raise DerivationError(f"index [{i},{j}] out of range for {base!r} of shape {rows}x{cols}")
         return value[i - 1, j - 1]
+
+
+Builder = Callable[[dict[str, object]], dict[str, Quantity]]
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """A named derivation: what ``list_derivations`` shows and the function that derives it.
+
+    ``build`` receives every parameter (defaults filled in) and returns the named quantities.
+    """
+
+    info: DerivationInfo
+    build: Builder
+
+
+def entry(name: str, summary: str, params: list[tuple[str, str, object]], build: Builder) -> CatalogEntry:
+    """A ``CatalogEntry`` from ``(name, description, default)`` triples."""
+    infos = tuple(ParamInfo(n, d, default) for n, d, default in params)
+    return CatalogEntry(DerivationInfo(name, summary, infos), build)

@@ -57,7 +57,7 @@ def _same_target(lhs: str, target: str) -> bool | None:
 def _grade_located(part: Part, doc: Document, graded: dict[str, _Graded], cache: VerdictCache | None) -> _Graded:
     kind = {"matrix": "matrix", "system": "system", "prose": "prose", "equation": "equation", "number": "number"}.get(part.kind, "expression")
     query = PartQuery(part_id=part.id, sections=part.sections, targets=part.targets, prefer=part.prefer, kind=kind)
-    candidates = locate(doc, query, same_target=_same_target)
+    candidates = [c for c in locate(doc, query, same_target=_same_target) if _in_sections(c, part)]
     if part.kind == "prose":
         return _prose(part, candidates)
     if not candidates:
@@ -65,6 +65,14 @@ def _grade_located(part: Part, doc: Document, graded: dict[str, _Graded], cache:
     chosen = candidates[0]
     alternatives = tuple(f"line {c.line}: {c.latex}" for c in chosen.conflicts)
     return grade_answer(part, chosen.latex, graded=graded, cache=cache, candidate=chosen, alternatives=alternatives)
+
+
+def _in_sections(candidate: Candidate, part: Part) -> bool:
+    """A fallback ("the last block of the section") only counts inside the part's sections."""
+    if candidate.how != "section-last" or not part.sections:
+        return True
+    sec = candidate.section or ""
+    return any(sec == s or sec.startswith(s + ".") for s in part.sections)
 
 
 def _prose(part: Part, candidates: list[Candidate]) -> _Graded:
