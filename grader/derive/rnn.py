@@ -56,9 +56,9 @@ def _matrix(p: dict[str, object]) -> dict[str, Quantity]:
     wh = to_matrix(p["W_h"], "W_h") if p["W_h"] is not None else _symbols("W", n, n)
     if wh.shape != (n, n):
         raise DerivationError(f"W_h must be {n}x{n}")
-    h = _symbols("h", n, 1)
     jacobians = []
     for t in range(1, steps + 1):
+        h = _symbols(f"h{t}", n, 1)  # each step's Jacobian is taken at its own state and input
         u = _symbols(f"u{t}", n, 1)
         step = Matrix(wh * h + u).applyfunc(phi)
         jac = Matrix(step.jacobian(h))
