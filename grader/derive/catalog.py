@@ -12,7 +12,16 @@ from collections.abc import Mapping
 
 import sympy
 
-from grader.derive import activations_catalog, conv_catalog, gan, nets, probabilistic, rnn, softmax, svm
+from grader.derive import (
+    activations_catalog,
+    conv_catalog,
+    gan,
+    nets,
+    probabilistic,
+    rnn,
+    softmax,
+    svm,
+)
 from grader.derive.result import CatalogEntry, Derivation, DerivationInfo
 from grader.errors import DerivationError
 

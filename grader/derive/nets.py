@@ -15,7 +15,6 @@ Quantities: ``forward.<node>``, ``loss``, ``grad.<node>`` (output back to input)
 
 from __future__ import annotations
 
-
 from grader.derive.network import build_network, differentiate
 from grader.derive.params import to_bool, to_choice
 from grader.derive.result import CatalogEntry, Quantity, entry

@@ -31,27 +31,34 @@ def kl_term(mu: sympy.Expr, sigma: sympy.Expr) -> sympy.Expr:
 
 
 def _kl(p: dict[str, object]) -> dict[str, Quantity]:
-    if p["mu"] is None:
+    if p["mu"] is None or p["sigma"] is None:
         n = int(to_exact(p["n"], "n"))
-        mus = list(sympy.symbols(f"mu_1:{n + 1}"))
-        sigmas = list(sympy.symbols(f"sigma_1:{n + 1}", positive=True))
+        mus: list[sympy.Expr] = list(sympy.symbols(f"mu_1:{n + 1}"))
+        sigmas: list[sympy.Expr] = list(sympy.symbols(f"sigma_1:{n + 1}"))
     else:
         mus, sigmas = to_vector(p["mu"], "mu"), to_vector(p["sigma"], "sigma")
     if len(mus) != len(sigmas):
         raise DerivationError("mu and sigma must have the same length")
     if any(s.is_positive is False for s in sigmas):
         raise DerivationError("sigma must be positive")
-    terms = [kl_term(m, s) for m, s in zip(mus, sigmas, strict=True)]
-    total = sympy.Add(*terms)
-    closed = sympy.Rational(1, 2) * sympy.Add(*[m**2 + s**2 - sympy.log(s**2) - 1 for m, s in zip(mus, sigmas, strict=True)])
-    if sympy.simplify(sympy.expand_log(total - closed, force=True)) != 0:
+    # derive with placeholders (sigma > 0 so that log sigma^2 = 2 log sigma), then substitute
+    hm = sympy.symbols(f"_m1:{len(mus) + 1}")
+    hs = sympy.symbols(f"_s1:{len(mus) + 1}", positive=True)
+    total_h = sympy.Add(*[kl_term(m, s) for m, s in zip(hm, hs, strict=True)])
+    closed_h = sympy.Rational(1, 2) * sympy.Add(*[m**2 + s**2 - sympy.log(s**2) - 1 for m, s in zip(hm, hs, strict=True)])
+    if sympy.simplify(sympy.expand_log(total_h - closed_h, force=True)) != 0:
         raise DerivationError("the moment computation disagrees with the closed form")
+    values = dict(zip(hm, mus, strict=True)) | dict(zip(hs, sigmas, strict=True))
+
+    def at(expr: sympy.Expr) -> sympy.Expr:
+        return expr.xreplace(values)
+
     return {
-        "kl": total,
-        "kl.closed_form": closed,
-        "kl.terms": Matrix(terms),
-        "grad.mu": Matrix([sympy.diff(total, m) for m in mus]) if all(m.is_Symbol for m in mus) else Matrix(mus),
-        "grad.sigma": Matrix([s - 1 / s for s in sigmas]),
+        "kl": at(total_h),
+        "kl.closed_form": at(closed_h),
+        "kl.terms": Matrix([at(kl_term(m, s)) for m, s in zip(hm, hs, strict=True)]),
+        "grad.mu": Matrix([at(sympy.diff(total_h, m)) for m in hm]),
+        "grad.sigma": Matrix([at(sympy.diff(total_h, s)) for s in hs]),
     }
 
 

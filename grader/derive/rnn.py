@@ -64,8 +64,8 @@ def _matrix(p: dict[str, object]) -> dict[str, Quantity]:
         jac = Matrix(step.jacobian(h))
         if t == 1:
             pre = Matrix(wh * h + u)
-            slopes = [sympy.diff(phi(a), a) for a in sympy.symbols("a_1:%d" % (n + 1))]
-            diag = sympy.diag(*[s.subs(a, v) for s, a, v in zip(slopes, sympy.symbols("a_1:%d" % (n + 1)), pre, strict=True)])
+            slopes = [sympy.diff(phi(a), a) for a in sympy.symbols(f"a_1:{n + 1}")]
+            diag = sympy.diag(*[s.subs(a, v) for s, a, v in zip(slopes, sympy.symbols(f"a_1:{n + 1}"), pre, strict=True)])
             if sympy.simplify(jac - diag * wh) != sympy.zeros(n, n):
                 raise DerivationError("the step Jacobian is not diag(phi') W_h")
             first = jac

@@ -21,7 +21,16 @@ from grader.latex.context import MatrixShape, SymbolContext, parse_assumption
 from grader.latex.parse import Parsed, parse_latex
 from grader.latex.scan import canonical_name
 from grader.rubric.derived import derived_value
-from grader.rubric.model import KINDS, Credit, FollowThrough, Part, Problem, Response, Rubric, Sample
+from grader.rubric.model import (
+    KINDS,
+    Credit,
+    FollowThrough,
+    Part,
+    Problem,
+    Response,
+    Rubric,
+    Sample,
+)
 from grader.rubric.yamlines import LineDict, line_of, load_yaml
 
 FIELDS = {
