@@ -81,6 +81,7 @@ def compare_here(expected: str | Parsed, answer: str | Parsed, ctx: SymbolContex
 
 class _Comparer:
     def __init__(self, ctx: SymbolContext, opts: CompareOptions, rules: list[tuple[Any, Any]]) -> None:
+        self.given: set[Any] = set()
         self.ctx = ctx
         self.opts = opts
         self.rules = rules
@@ -227,11 +228,21 @@ class _Comparer:
         return v
 
     # -- values ---------------------------------------------------------------------------------
+    def rounded(self, decimals: tuple[tuple[str, int, Any], ...]) -> tuple[tuple[str, int, Any], ...]:
+        """The decimals that are the student's rounded values, not data of the problem.
+
+        A decimal that appears in the expected answer (0.3, 0.02 in ``-0.02(q - 0.3)``) is given
+        data and exact; so is one with fewer than 3 significant digits (problem parameters such
+        as 0.01 or 0.5: a result written that coarsely fails the digits rule anyway).
+        """
+        return tuple(d for d in decimals if d[1] >= 3 and abs(d[2]) not in self.given)
+
     def tolerance(self, decimals: tuple[tuple[str, int, Any], ...]) -> float:
         rel = EXACT_REL
-        if decimals:
-            fewest = min(d for _, d, _ in decimals)
-            rel = max(rel, 10.0 ** (1 - fewest))
+        rounded = self.rounded(decimals)
+        if rounded:
+            # half a unit in the last digit written, relative to the number: 0.499 is no rounding of 1/2
+            rel = max(rel, max(_ulp(v, d) / (2 * abs(float(v))) for _, d, v in rounded if v) * (1 + 1e-9))
         if self.opts.rel_tol is not None:
             rel = max(rel, self.opts.rel_tol)
         return rel
@@ -239,6 +250,7 @@ class _Comparer:
     def values(self, expected: Any, answer: Any, decimals: tuple[tuple[str, int, Any], ...]) -> Verdict:
         e = expand_definitions(expected, self.rules)
         a = expand_definitions(answer, self.rules)
+        self.given = _given_numbers(e)
         e_mat = isinstance(e, sympy.MatrixBase) or (isinstance(e, sympy.Basic) and e.is_Matrix)
         a_mat = isinstance(a, sympy.MatrixBase) or (isinstance(a, sympy.Basic) and a.is_Matrix)
         if e_mat != a_mat:
@@ -274,7 +286,8 @@ class _Comparer:
                 return Verdict(False, "numeric", "PRECISION", f"Give at least {self.opts.min_digits} significant digits.")
             exact = all(x == s for x, s in pairs)
             return Verdict(True, "exact" if exact else "numeric", None, None, evidence=None if exact else "equal within the digits given")
-        diag = diagnose(e, a, [Point({}, {}, {})], self.ctx, self.tolerance(decimals), self.rules)
+        # a truncated decimal is off by up to a whole unit in its last digit: allow that here
+        diag = diagnose(e, a, [Point({}, {}, {})], self.ctx, 2 * self.tolerance(decimals), self.rules)
         return Verdict(False, "numeric", diag.code if diag else None, diag.feedback if diag else None, evidence=f"expected {sympy.N(ev, 8)}, got {sympy.N(av, 8)}"[:300])
 
     def number_ok(self, x: Any, s: Any, s_raw: Any, decimals: tuple[tuple[str, int, Any], ...]) -> tuple[bool, bool]:
@@ -287,7 +300,10 @@ class _Comparer:
                 return True, False
         digits = _digits_of(s_raw, decimals)
         if digits is None:
-            return close(x, s, EXACT_REL), False
+            # arithmetic on decimals (0.4 - 0.5 * 0.0726666757): as exact as its rounded inputs
+            rounded = self.rounded(decimals)
+            rel = sum(_ulp(v, d) / abs(float(v)) for _, d, v in rounded if v) if rounded else EXACT_REL
+            return close(x, s, rel), False
         ulp = _ulp(s_raw, digits)
         xv, sv = complex(sympy.N(x, 30)), complex(sympy.N(s, 30))
         diff = abs(xv - sv)
@@ -354,6 +370,16 @@ def _is_constant(e: Any) -> bool:
     return not e.free_symbols and not e.atoms(sympy.MatrixSymbol) and not e.atoms(sympy.Function) - e.atoms(sympy.exp, sympy.log, sympy.Max, sympy.Min, sympy.Abs, sympy.tanh, sympy.sin, sympy.cos, sympy.sqrt, sympy.factorial, sympy.floor, sympy.ceiling)
 
 
+def _given_numbers(expected: Any) -> set[Any]:
+    """The non-integer rationals written in the expected answer (data of the problem)."""
+    items = list(expected) if isinstance(expected, sympy.MatrixBase) else [expected]
+    out: set[Any] = set()
+    for item in items:
+        if isinstance(item, sympy.Basic):
+            out |= {abs(r) for r in item.atoms(sympy.Rational) if not r.is_Integer}
+    return out
+
+
 def _digits_of(raw: Any, decimals: tuple[tuple[str, int, Any], ...]) -> int | None:
     """Significant digits the student wrote for this number (None: written exactly)."""
     if not decimals or not isinstance(raw, sympy.Basic):
@@ -369,7 +395,7 @@ def _digits_of(raw: Any, decimals: tuple[tuple[str, int, Any], ...]) -> int | No
         if den != 1:
             return None
     elif not isinstance(raw, sympy.Integer):
-        return min(d for _, d, _ in decimals)
+        return None  # an expression, not one number the student wrote
     for _, digits, value in decimals:
         if abs(value) == abs(raw):
             return digits

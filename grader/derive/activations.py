@@ -41,7 +41,8 @@ class Relu(sympy.Function):
         return ReluStep(self.args[0])
 
     def _latex(self, printer: sympy.printing.latex.LatexPrinter) -> str:
-        return r"\operatorname{ReLU}\left(%s\right)" % printer._print(self.args[0])
+        inner = printer._print(self.args[0])
+        return rf"\operatorname{{ReLU}}\left({inner}\right)"
 
 
 def apply_relu_convention(expr: sympy.Basic, at_zero: sympy.Expr) -> sympy.Basic:

@@ -62,9 +62,27 @@ def _grade_located(part: Part, doc: Document, graded: dict[str, _Graded], cache:
         return _prose(part, candidates)
     if not candidates:
         return _Graded(_result(part, "missing", 0.0, None, None, "none", "No answer to this part was found."), None)
-    chosen = candidates[0]
-    alternatives = tuple(f"line {c.line}: {c.latex}" for c in chosen.conflicts)
-    return grade_answer(part, chosen.latex, graded=graded, cache=cache, candidate=chosen, alternatives=alternatives)
+    ordered = sorted(candidates, key=lambda c: not _fits_kind(c.latex, part.kind))  # stable: keeps the locator's order
+    alternatives = tuple(f"line {c.line}: {c.latex}" for c in candidates[0].conflicts)
+    first: _Graded | None = None
+    for chosen in ordered[:3]:
+        graded_one = grade_answer(part, chosen.latex, graded=graded, cache=cache, candidate=chosen, alternatives=alternatives)
+        if graded_one.result.verdict != "unparsed":
+            return graded_one
+        first = first or graded_one  # an unreadable candidate: try the next one before giving up
+    assert first is not None
+    return first
+
+
+_RELATION = re.compile(r"=|\\(?:le|ge|leq|geq|neq|approx)(?![a-zA-Z])|<|>")
+
+
+def _fits_kind(latex: str, kind: str) -> bool:
+    """Whether a candidate has the form the part asks for (an equation has a relation sign)."""
+    has_relation = bool(_RELATION.search(latex))
+    if kind in ("equation", "system"):
+        return has_relation
+    return not re.search(r"\\(?:le|ge|leq|geq|neq)(?![a-zA-Z])|<|>", latex)
 
 
 def _in_sections(candidate: Candidate, part: Part) -> bool:
@@ -112,6 +130,7 @@ def grade_answer(part: Part, latex: str, *, graded: dict[str, _Graded] | None = 
                                diagnosis="DAMAGED", **common), value)
     if verdict.equivalent is True:
         wrong = [s for s in steps if s.startswith("step")]
+        common["steps"] = tuple(wrong)
         if wrong:
             pts = part.points * part.credit.wrong_step
             label = "correct" if pts >= part.points else "partial"
@@ -222,6 +241,9 @@ def _check_steps(part: Part, candidate: Candidate) -> tuple[str, ...]:
             continue
         if _is_name(step.latex, part):
             continue  # "E = ...", "\\alpha = \\hat{W} = ...": names, not values
+        if prev is not None and _names_of(prev.latex, part) != _names_of(step.latex, part):
+            prev = step  # "0.5[(0.01 - Q_1)^2 + ...] = 0.2483": values given elsewhere, not checkable here
+            continue
         if prev is not None:
             v = equivalent(prev.latex, step.latex, part.context, options=part.options)
             if v.equivalent is False:
@@ -247,6 +269,29 @@ def _is_name(latex: str, part: Part) -> bool:
     v = parsed.value
     return isinstance(v, (sympy.Symbol, sympy.MatrixSymbol, sympy.Indexed)) or (
         isinstance(v, sympy.Function) and type(v).__module__ == "sympy.core.function" and not v.is_number)
+
+
+def _names_of(latex: str, part: Part) -> frozenset[str]:
+    """The names a step depends on, less those the context defines (they expand away)."""
+    try:
+        parsed = parse_latex(latex, part.context)
+    except LatexError:
+        return frozenset({"<unreadable>"})
+    defined = {canonical_name(name).split("_")[0] for name, _ in part.context.definitions}
+    names: set[str] = set()
+    for e in _values(parsed):
+        for node in sympy.preorder_traversal(e) if isinstance(e, sympy.Basic) else []:
+            if isinstance(node, sympy.Indexed):
+                names.add(str(node.base))
+            elif isinstance(node, (sympy.Symbol, sympy.MatrixSymbol)):
+                names.add(str(node))
+    bound = set()
+    for e in _values(parsed):
+        if isinstance(e, sympy.Basic):
+            for node in sympy.preorder_traversal(e):
+                if isinstance(node, (sympy.Sum, sympy.Product)):
+                    bound |= {str(lim[0]) for lim in node.limits}
+    return frozenset(n for n in names - bound if n.split("_")[0] not in defined and n.split("(")[0] not in defined)
 
 
 def _opaque(latex: str, part: Part) -> bool:

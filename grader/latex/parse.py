@@ -265,7 +265,11 @@ class _Reader:
         for ph, tok in new.items():
             if isinstance(tok, Number):
                 self.decimals.append((tok.text, tok.digits, sympy.Rational(tok.numerator, tok.denominator)))
-        return self.substitute(raw)
+        try:
+            return self.substitute(raw)
+        except (ArithmeticError, ValueError, TypeError, sympy.ShapeError, sympy.NonSquareMatrixError) as exc:
+            # putting values back can evaluate (x \bmod 0, the power of a non-square matrix)
+            raise LatexError(f"cannot evaluate this LaTeX: {exc}", self.original, m.source_span(0, len(m.text))) from None
 
     def matrix_variables(self, new: dict[str, Token]) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -35,6 +35,7 @@ _ACCENTS = {
 }
 _TEXTS = frozenset("text mathrm operatorname textrm textit mbox textbf rm".split())
 _PASS_GROUP = frozenset("begin end".split())
+_BASE_OPERATORS = frozenset("gcd lcm floor ceil arg sgn det tr rank".split())
 _NUMBER = re.compile(
     r"(?P<int>\d+(?:\{,\}\d{3})*)(?:\.(?P<frac>\d+))?"
     r"(?:\s*(?:\\times|\\cdot)\s*10\s*\^\s*(?:\{\s*(?P<exp1>[+-]?\s*\d+)\s*\}|(?P<exp2>\d))|[eE](?P<exp3>[+-]?\d+)(?![\w{]))?"
@@ -199,8 +200,8 @@ class _Scanner:
         primes = 0
         transpose = False
         # letter immediately followed by digits: w11 -> w_{11}
-        if len(text) == 1 and text.isalpha() and j < len(self.s) and self.s[j].isdigit() and not (text == "e" and not self.ctx.e_is_symbol):
-            m = re.match(r"\d+", self.s[j:])
+        if len(text) == 1 and text.isalpha() and j < len(self.s) and self.s[j] in "0123456789" and not (text == "e" and not self.ctx.e_is_symbol):
+            m = re.match(r"[0-9]+", self.s[j:])  # ASCII only: "x²" must not reach here
             assert m
             subscript, j = m.group(0), j + len(m.group(0))
         while j < len(self.s):
@@ -405,6 +406,9 @@ class _Scanner:
                     if cmd2 == r"\log" and self.ctx.log_base == "e":
                         cmd2 = r"\ln"
                     self.emit(cmd2 + " ", i)
+                    return b + 1
+                if cmd == "operatorname" and key in _BASE_OPERATORS and key not in self.ctx.words:
+                    self.copy(i, b + 1)  # the base grammar knows these (gcd, lcm, floor...)
                     return b + 1
                 if key in NAME_FUNCTIONS or key.lower() in {w.lower() for w in NAME_FUNCTIONS} or key in self.ctx.words or key in self.ctx.functions or re.fullmatch(r"[A-Za-z]", key):
                     name = Name(canonical=_canon_word(key), base=_canon_word(key))
