@@ -35,7 +35,11 @@ OUT_OF_SCOPE: tuple[tuple[str, str], ...] = (
     ("prose", r"[A-Za-z]{4,}[ ,.]+[A-Za-z]{3,}[ ,.]+[A-Za-z]{3,}(?![^$]*\$)|answer is|Final Answer|final answer"),
     ("units", r"\\(?:text|mathrm)\{\s*(?:cm|m|km|kg|g|s|h|hours?|minutes?|seconds?|dollars?|cents?|degrees?|units?|inches|feet|meters?)\s*\}|\^\\circ|\\%\s*$|\bdollars?\b"),
     ("set-relations", r"\\cup|\\cap|\\in\b|\\infty|\[.*,.*\)|\(.*,.*\]|\\emptyset|\\subset"),
-    ("strings-and-choices", r"^\s*\(?[A-E]\)?\s*$|\\text\{\s*\(?[A-E]\)?\s*\}"),
+    ("strings-and-choices", r"^\s*\(?[A-E]\)?\s*$|\\text\{\s*\(?[A-E]\)?\s*\}|\\text\{\s*[A-Za-z]{3,}[^}]*\}\s*\$*\s*$|^\s*\$?[A-Za-z]{3,}\$?\s*$"),
+    ("several-answers-extracted", r"\\boxed.*\\boxed|\$[^$]*\$[^$]*\$[^$]*\$|\band\b|\bor\b|\\pm"),
+    ("clock-times", r"\d:\d\d"),
+    ("assignment-vs-bare-value", r"^\s*\$?\s*[A-Za-z]\w*\s*=.*,|\([a-z], ?[a-z]\)\s*="),
+    ("inequality-as-interval", r"<.*<"),
 )
 #: Rows where the recorded verdict is what math-verify does, not the mathematics (README caution).
 DELIBERATE: dict[str, str] = {

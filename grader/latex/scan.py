@@ -273,7 +273,7 @@ class _Scanner:
                 self.emit(close, i)
                 i += 1
                 continue
-            if c.isdigit() or (c == "." and i + 1 < len(s) and s[i + 1].isdigit()):
+            if c in "0123456789" or (c == "." and i + 1 < len(s) and s[i + 1] in "0123456789"):  # ASCII digits only
                 i = self.number(i)
                 continue
             if c == "\\":
@@ -313,7 +313,7 @@ class _Scanner:
 
     def number(self, i: int) -> int:
         s = self.s
-        m = _NUMBER.match(s, i) if s[i].isdigit() else _LEADING_DOT.match(s, i)
+        m = _NUMBER.match(s, i) if s[i] in "0123456789" else _LEADING_DOT.match(s, i)
         assert m
         g = m.groupdict()
         int_part = (g.get("int") or "0").replace("{,}", "")
