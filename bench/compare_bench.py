@@ -38,12 +38,17 @@ OUT_OF_SCOPE: tuple[tuple[str, str], ...] = (
     ("strings-and-choices", r"^\s*\(?[A-E]\)?\s*$|\\text\{\s*\(?[A-E]\)?\s*\}|\\text\{\s*[A-Za-z]{3,}[^}]*\}\s*\$*\s*$|^\s*\$?[A-Za-z]{3,}\$?\s*$"),
     ("several-answers-extracted", r"\\boxed.*\\boxed|\$[^$]*\$[^$]*\$[^$]*\$|\band\b|\bor\b|\\pm"),
     ("clock-times", r"\d:\d\d"),
+    ("answer-extraction-from-prose", r"Answer|By |[a-z]{4,} [a-z]{2,}|€|m²|\$ a"),
+    ("locale-numbers", r"\d,\d{1,2}(?!\d)|^0,\d|\d \d{3}\b"),
+    ("percent-words", r"percent|pct"),
+    ("semicolon-tuples", r"\(\d+;"),
     ("assignment-vs-bare-value", r"^\s*\$?\s*[A-Za-z]\w*\s*=.*,|\([a-z], ?[a-z]\)\s*="),
     ("inequality-as-interval", r"<.*<"),
 )
 #: Rows where the recorded verdict is what math-verify does, not the mathematics (README caution).
 DELIBERATE: dict[str, str] = {
     "tests/test_yujianll.py:28": r"1 - 1/\mathrm{e} and 1 + 1/\mathrm{e} differ; math-verify truncates both to 1",
+    "tests/test_all.py:922": "an exact answer (sqrt 17) against a 16-digit decimal reference: we need the reference exact",
 }
 
 

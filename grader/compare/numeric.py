@@ -118,6 +118,8 @@ def sample_points(exprs: tuple[Any, ...], ctx: SymbolContext, count: int = 6, se
                 total = sum(raw)
                 vec = [sympy.Rational(round(x / total * 10**6), 10**6) for x in raw]
                 vec[-1] = 1 - sum(vec[:-1])
+            elif name in ctx.positive or name in ctx.nonnegative:
+                vec = [sympy.Rational(round(rng.uniform(0.31, 2.3) * 10**6), 10**6) for _ in range(n)]
             else:
                 vec = [_real(rng) for _ in range(n)]
             values[base] = vec

@@ -9,6 +9,7 @@ or ``cases`` keeps its ``=`` and ``&``).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ RELATION = re.compile(
     r"|rightarrow|to|mapsto|propto|ll|gg)(?![A-Za-z])"
     r"|:=|=:|=|<|>"
 )
+#: Blocks longer than this are not split into steps (no derivation is that long).
+MAX_SPLIT = 50_000
 #: Relations that carry a value along the chain ("the value of the left side is the right side").
 EQUALITIES = frozenset({"=", ":=", "=:", "\\approx", "\\simeq", "\\equiv", "\\doteq", "\\triangleq", "\\cong"})
 _CANONICAL = {
@@ -247,9 +250,13 @@ def block_chains(block: MathBlock, index: int = 0) -> list[Chain]:
     """The chains of one math block, each step with its (approximate) line."""
     out: list[Chain] = []
     base_line = block.content_line or block.line
+    if len(block.latex) > MAX_SPLIT:
+        step = Step(block.latex, "", 0, base_line)
+        return [Chain((step,), base_line, block.section, block.offset, False, (index,))]
+    newlines = [m.start() for m in re.finditer("\n", block.latex)]
     for steps in split_equations(block.latex):
         lined = tuple(
-            Step(s.latex, s.relation, s.offset, base_line + block.latex.count("\n", 0, s.offset)) for s in steps
+            Step(s.latex, s.relation, s.offset, base_line + bisect.bisect_left(newlines, s.offset)) for s in steps
         )
         continued = bool(lined) and lined[0].latex == "" and len(lined) > 1
         out.append(

@@ -15,7 +15,7 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 
-from grader.extract.headings import classify_line, tex_headings
+from grader.extract.headings import MAX_HEADINGS, classify_line, tex_headings
 from grader.extract.macros import Macro, collect_macros, expand_macros
 from grader.extract.scan import LineIndex, environment_end, read_group, sole_environment
 
@@ -27,6 +27,8 @@ MATH_ENVIRONMENTS = frozenset(
     )
     for star in ("", "*")
 )
+#: At most this many math blocks are read from one document (a real one has a few hundred).
+MAX_BLOCKS = 20_000
 _VERBATIM_ENVIRONMENTS = ("verbatim", "verbatim*", "Verbatim", "lstlisting", "minted", "comment", "code")
 
 
@@ -263,6 +265,8 @@ def _scan_math(masked: str, warnings: list[str], lines: LineIndex) -> list[_Raw]
     pos = 0
     n = len(masked)
     while pos < n:
+        if len(out) > MAX_BLOCKS:
+            break  # parse_document reports the overflow
         m = _MATH_TOKEN.search(masked, pos)
         if m is None:
             break
@@ -431,6 +435,9 @@ def parse_document(text: str, *, kind: str = "auto", expand: bool = True) -> Doc
     for start, cs, ce, end in math_fences:
         raws.append(_Raw(start, cs, ce, end, True, "fence"))
     raws.sort(key=lambda r: r.start)
+    if len(raws) > MAX_BLOCKS:
+        warnings.append(f"more than {MAX_BLOCKS} math blocks; the rest (from line {lines.line(raws[MAX_BLOCKS].start)}) ignored")
+        raws = raws[:MAX_BLOCKS]
 
     prose = list(masked)
     for r in raws:
@@ -444,7 +451,7 @@ def parse_document(text: str, *, kind: str = "auto", expand: bool = True) -> Doc
         latex, tag = _take_tags(content)
         end_line = lines.line(max(r.start, r.end - 1))
         if r.display and tag is None:
-            tag, tag_end = _next_line_tag(text, masked, r.end)
+            tag, tag_end = _next_line_tag(text, masked, r.end, lines)
             if tag is not None:
                 _blank(prose, r.end, tag_end)
         stripped = latex.lstrip()
@@ -509,17 +516,16 @@ def parse_document(text: str, *, kind: str = "auto", expand: bool = True) -> Doc
     )
 
 
-def _next_line_tag(text: str, masked: str, end: int) -> tuple[str | None, int]:
-    eol = text.find("\n", end)
-    eol = len(text) if eol < 0 else eol
+def _next_line_tag(text: str, masked: str, end: int, lines: LineIndex) -> tuple[str | None, int]:
+    line = lines.line(end)
+    eol = lines.start(line + 1) - 1 if line < lines.count else len(text)
     rest = masked[end:eol]
     m = _LINE_NUMBER.match(rest)
     if m:
         return m.group(1), eol
     if rest.strip() or eol >= len(text):
         return None, end
-    nxt = text.find("\n", eol + 1)
-    nxt = len(text) if nxt < 0 else nxt
+    nxt = lines.start(line + 2) - 1 if line + 1 < lines.count else len(text)
     m = _LINE_NUMBER.match(masked[eol + 1 : nxt])
     if m:
         return m.group(1), nxt
@@ -602,6 +608,8 @@ def _build_sections(prose: str, kind: str, lines: LineIndex) -> list[Section]:
             hit = classify_line(text_line)
             if hit is None:
                 continue
+            if len(opened) >= MAX_HEADINGS:
+                break
             if hit.kind == "numbered" and not hit.atx:
                 depth = hit.number.count(".") + 1
                 if depth == 1:

@@ -43,6 +43,8 @@ _LABEL = re.compile(r"^\(\s*([a-z]|[ivx]{1,5}|\d{1,2})\s*\)\s*(.*)$")
 _ATX_LABEL = re.compile(r"^([a-z]|[ivx]{1,5})[.)]\s+(.*)$")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\\bullet)\s")
 _PLAIN_MAX = 160
+#: At most this many headings are read from one document.
+MAX_HEADINGS = 5_000
 
 
 def classify_line(line: str) -> HeadingHit | None:
@@ -134,13 +136,14 @@ def tex_headings(text: str) -> list[TexHeading]:
     for m in _LIST.finditer(text):
         events.append((m.start(), 1, m))
     events.sort(key=lambda e: (e[0], e[1]))
+    del events[MAX_HEADINGS:]
     counters = [0, 0, 0, 0, 0]
     out: list[TexHeading] = []
     lists: list[list[object]] = []  # [kind, count]
     section_level = 0
     for _, which, m in events:
         if which == 0:
-            group = read_group(text, m.end(), 2000)
+            group = read_group(text, m.end(), 400)
             title = " ".join(group[0].split()) if group else ""
             level = _TEX_LEVELS[m.group(1)]
             if m.group(2):

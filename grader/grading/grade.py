@@ -62,7 +62,8 @@ def _grade_located(part: Part, doc: Document, graded: dict[str, _Graded], cache:
         return _prose(part, candidates)
     if not candidates:
         return _Graded(_result(part, "missing", 0.0, None, None, "none", "No answer to this part was found."), None)
-    ordered = sorted(candidates, key=lambda c: not _fits_kind(c.latex, part.kind))  # stable: keeps the locator's order
+    # the part's own \\answer{id}{...} first, then candidates of the right form; stable otherwise
+    ordered = sorted(candidates, key=lambda c: (c.how != "answer-macro", not _fits_kind(c.latex, part.kind)))
     alternatives = tuple(f"line {c.line}: {c.latex}" for c in candidates[0].conflicts)
     first: _Graded | None = None
     for chosen in ordered[:3]:
@@ -90,7 +91,15 @@ def _in_sections(candidate: Candidate, part: Part) -> bool:
     if candidate.how != "section-last" or not part.sections:
         return True
     sec = candidate.section or ""
-    return any(sec == s or sec.startswith(s + ".") for s in part.sections)
+
+    def inside(a: str, b: str) -> bool:
+        return a == b or a.startswith(b + ".")
+
+    for s in part.sections:
+        # "3" also lists "3.2": a candidate from "3.1" is a sibling's answer, not this part's
+        if inside(sec, s) and not any(t != s and inside(t, s) and not inside(sec, t) for t in part.sections):
+            return True
+    return False
 
 
 def _prose(part: Part, candidates: list[Candidate]) -> _Graded:

@@ -16,6 +16,8 @@ _PATTERNS = (
     re.compile(r"(?P<f>\\[A-Za-z]+|[A-Za-z])\s*\([^()]*\)(?=\s+(?P=f)\s*\^)"),
     # "\frac{a}{b} \frac{c}{d}" with two spaces or more inside a parenthesised difference
     re.compile(r"(?<=\()\s*\\frac\{[^{}]*\}\{[^{}]*\}(?=\s{2,}\\frac)"),
+    # "q_x  p_x", "\ln(1 + e)  0.3": two or more spaces between two terms, where OCR dropped a sign
+    re.compile(r"[\w})](?=\s{2,}(?:[\w(]|\\[A-Za-z]))"),
 )
 
 
