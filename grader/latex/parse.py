@@ -262,7 +262,7 @@ class _Reader:
             raise
         except Exception as exc:  # the base parser raises bare Exceptions with a caret picture
             raise LatexError(_parser_message(exc), self.original, _parser_span(exc, rewritten)) from None
-        for ph, tok in new.items():
+        for tok in new.values():
             if isinstance(tok, Number):
                 self.decimals.append((tok.text, tok.digits, sympy.Rational(tok.numerator, tok.denominator)))
         try:

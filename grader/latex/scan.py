@@ -294,7 +294,7 @@ class _Scanner:
                 assert word
                 w = word.group(0)
                 fw = next((f for f in sorted(FUNCTION_WORDS, key=len, reverse=True) if w == f or (w.startswith(f) and f in ("ln", "log", "exp"))), None)
-                if fw is not None and not (fw in self.ctx.words):
+                if fw is not None and fw not in self.ctx.words:
                     cmd = FUNCTION_WORDS[fw]
                     if cmd == r"\log" and self.ctx.log_base == "e" and not s[i + len(fw):].lstrip().startswith("_"):
                         cmd = r"\ln"

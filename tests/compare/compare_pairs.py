@@ -131,7 +131,7 @@ PAIRS: tuple[Pair, ...] = (
     _p("mlp-b-new-e-notation", B_NEW, r"\begin{bmatrix} -8.621e-3 \\ 0 \end{bmatrix}", True),
     _p("mlp-b-new-2-digits", B_NEW, r"\begin{bmatrix} -0.0086 \\ 0 \end{bmatrix}", False, "PRECISION"),
     _p("mlp-b-new-sign", B_NEW, r"\begin{bmatrix} 0.0086211 \\ 0 \end{bmatrix}", False, "SIGN"),
-    _p("mlp-b-new-no-lr", B_NEW, r"\begin{bmatrix} -0.43106 \\ 0 \end{bmatrix}", False, "FACTOR:50"),
+    _p("mlp-b-new-no-lr", B_NEW, r"\begin{bmatrix} -0.43106 \\ 0 \end{bmatrix}", False, None),
     _p("mlp-w-new-decimals", W_NEW, r"\begin{bmatrix} 0.99138 & -0.00862117 \\ 0 & -1 \end{bmatrix}", True),
     _p("mlp-w-new-3-digits", W_NEW, r"\begin{bmatrix} 0.991 & -0.00862 \\ 0 & -1 \end{bmatrix}", True),
     _p("mlp-w-new-ints-exact", W_NEW, r"\begin{bmatrix} 0.99138 & -0.0086212 \\ 0.0 & -1.0 \end{bmatrix}", True),
@@ -145,7 +145,7 @@ PAIRS: tuple[Pair, ...] = (
     _p("mlp-matmul-wrong", r"\begin{bmatrix} 1 \\ -1 \end{bmatrix}", r"\begin{bmatrix} 1 \\ 1 \end{bmatrix}", False, None),
     _p("mlp-lr-half", r"0.02", r"\frac{1}{50}", True),
     _p("mlp-pct", r"0.25", r"25\%", True),
-    _p("mlp-pct-wrong", r"0.25", r"2.5\%", False, "FACTOR:1/10"),
+    _p("mlp-pct-wrong", r"0.25", r"2.5\%", False, None),
     # -- activations and their derivatives ------------------------------------------------------------
     _p("sig-deriv-exp", r"\sigma(x)(1-\sigma(x))", r"\frac{e^{-x}}{(1+e^{-x})^2}", True, None, (), SIG),
     _p("sig-deriv-exp-fn", r"\sigma(x)(1-\sigma(x))", r"\frac{\exp(-x)}{(1+\exp(-x))^2}", True, None, (), SIG),
