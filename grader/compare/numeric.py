@@ -10,6 +10,7 @@ visited in sorted order).
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -185,6 +186,18 @@ def _random_function(f: Any, rng: random.Random) -> Any:
     return fn
 
 
+@functools.lru_cache(maxsize=512)
+def _with_dims(e: Any, dims: tuple[tuple[Any, int], ...]) -> Any:
+    """``e`` with concrete dimensions and its sums expanded: the same at every point of a size,
+    so it is done once per size, not once per point."""
+    if dims:
+        e = e.xreplace({k: sympy.Integer(v) for k, v in dims})
+    if any(isinstance(n, (sympy.Sum, sympy.Product)) for n in sympy.preorder_traversal(e)):
+        if not any(isinstance(n, sympy.Derivative) for n in sympy.preorder_traversal(e)):
+            e = e.doit()
+    return e
+
+
 def realise(expr: Any, point: Point, ctx: SymbolContext) -> Any:
     """``expr`` with the point's values put in: a number or a matrix of numbers (exact where it can)."""
     e = expr
@@ -198,7 +211,9 @@ def realise(expr: Any, point: Point, ctx: SymbolContext) -> Any:
     if matrices:
         e = e.xreplace(matrices)
     if point.dims:
-        e = e.xreplace({k: sympy.Integer(v) for k, v in point.dims.items()})
+        e = _with_dims(e, tuple(sorted(point.dims.items(), key=lambda kv: str(kv[0]))))
+    elif any(isinstance(n, (sympy.Sum, sympy.Product)) for n in sympy.preorder_traversal(e)):
+        e = _with_dims(e, ())
     if point.functions:
         for f, fn in point.functions.items():
             e = e.replace(lambda node, f=f: isinstance(node, AppliedUndef) and node.func == f, lambda node, fn=fn: fn(*node.args))
