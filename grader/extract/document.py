@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from grader.extract.headings import MAX_HEADINGS, classify_line, tex_headings
 from grader.extract.macros import Macro, collect_macros, expand_macros
-from grader.extract.scan import LineIndex, environment_end, read_group, sole_environment
+from grader.extract.scan import BraceIndex, LineIndex, environment_end, sole_environment
 
 MATH_ENVIRONMENTS = frozenset(
     name + star
@@ -262,6 +262,7 @@ _DISPLAY_END = re.compile(r"\\.|\$\$", re.DOTALL)
 
 def _scan_math(masked: str, warnings: list[str], lines: LineIndex) -> list[_Raw]:
     out: list[_Raw] = []
+    unclosed: set[str] = set()
     pos = 0
     n = len(masked)
     while pos < n:
@@ -296,9 +297,13 @@ def _scan_math(masked: str, warnings: list[str], lines: LineIndex) -> list[_Raw]
             pos = close + 2
         elif m.group(1) is not None and m.group(1) in MATH_ENVIRONMENTS:
             name = m.group(1)
-            end = environment_end(masked, m.end(), name)
+            # once an environment is found unclosed, later ones of that name are not searched
+            # again: that search would run to the end of the text each time
+            end = -1 if name in unclosed else environment_end(masked, m.end(), name)
             if end < 0:
-                warnings.append(f"line {lines.line(m.start())}: unclosed \\begin{{{name}}}")
+                if name not in unclosed:
+                    warnings.append(f"line {lines.line(m.start())}: unclosed \\begin{{{name}}}")
+                unclosed.add(name)
                 pos = m.end()
                 continue
             close = masked.rfind("\\end", m.end(), end)
@@ -381,11 +386,14 @@ def find_boxed(latex: str) -> tuple[str, ...]:
     """Contents of the outermost ``\\boxed{..}`` groups in ``latex``."""
     out: list[str] = []
     pos = 0
+    index: BraceIndex | None = None
     while True:
         m = _BOXED.search(latex, pos)
         if m is None:
             break
-        g = read_group(latex, m.end())
+        if index is None:
+            index = BraceIndex(latex)
+        g = index.group(m.end())
         if g is None:
             pos = m.end()
             continue
@@ -537,11 +545,14 @@ def _answers(masked: str, macros: dict[str, Macro], lines: LineIndex, section_id
     if own is not None and own.nargs != 2:
         return []  # the document's own \answer means something else
     out: list[Answer] = []
+    index: BraceIndex | None = None
     for m in _ANSWER.finditer(masked):
-        first = read_group(masked, m.end(), 200)
+        if index is None:
+            index = BraceIndex(masked)
+        first = index.group(m.end())
         if first is None or not _PART_ID.fullmatch(first[0].strip()):
             continue
-        second = read_group(masked, first[1], 100_000)
+        second = index.group(first[1])
         if second is None:
             continue
         latex = _strip_math_delimiters(second[0].strip())

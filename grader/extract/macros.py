@@ -12,10 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from grader.extract.scan import read_argument, read_group, skip_spaces
-
-#: How far a definition body is searched for its closing brace.
-_BODY_LIMIT = 20_000
+from grader.extract.scan import BraceIndex, read_argument, skip_spaces
 
 
 @dataclass(frozen=True)
@@ -50,19 +47,22 @@ _DEF_PARAMS = re.compile(r"((?:#[1-9])*)\s*(?=\{)")
 def collect_macros(text: str) -> list[MacroDefinition]:
     """Every simple macro definition in ``text`` (which should have comments blanked)."""
     out: list[MacroDefinition] = []
+    index: BraceIndex | None = None
     for m in _DEF_START.finditer(text):
-        parsed = _parse_definition(text, m)
+        if index is None:
+            index = BraceIndex(text)
+        parsed = _parse_definition(text, m, index)
         if parsed is not None:
             out.append(parsed)
     return out
 
 
-def _parse_definition(text: str, m: re.Match[str]) -> MacroDefinition | None:
+def _parse_definition(text: str, m: re.Match[str], index: BraceIndex) -> MacroDefinition | None:
     kind = m.group()
     pos = skip_spaces(text, m.end())
     # the macro name, braced or not
     if pos < len(text) and text[pos] == "{":
-        g = read_group(text, pos, 200)
+        g = index.group(pos)
         if g is None:
             return None
         name_m = _NAME.fullmatch(g[0].strip())
@@ -74,7 +74,7 @@ def _parse_definition(text: str, m: re.Match[str]) -> MacroDefinition | None:
         return None
     name = name_m.group(1)
     if kind.startswith("\\DeclareMathOperator"):
-        body = read_group(text, pos, _BODY_LIMIT)
+        body = index.group(pos)
         if body is None:
             return None
         macro = Macro(name, 0, "\\operatorname{" + body[0] + "}")
@@ -101,7 +101,7 @@ def _parse_definition(text: str, m: re.Match[str]) -> MacroDefinition | None:
                     return None
                 default = text[pos + 1 : close]
                 pos = close + 1
-    body = read_group(text, pos, _BODY_LIMIT)
+    body = index.group(pos)
     if body is None:
         return None
     return MacroDefinition(Macro(name, min(nargs, 9), body[0], default), m.start(), body[1])

@@ -210,3 +210,30 @@ class LineIndex:
     @property
     def count(self) -> int:
         return len(self._starts)
+
+
+class BraceIndex:
+    """Every balanced ``{..}`` of a text, found in one pass: O(1) group lookups afterwards.
+
+    Used where many groups may be unclosed (``\\def\\a{`` repeated), which would make a scan per
+    group quadratic.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._close: dict[int, int] = {}
+        stack: list[int] = []
+        for m in _BRACE.finditer(text):
+            tok = m.group()
+            if tok == "{":
+                stack.append(m.start())
+            elif tok == "}" and stack:
+                self._close[stack.pop()] = m.end()
+
+    def group(self, pos: int) -> tuple[str, int] | None:
+        """The ``{...}`` group at ``pos`` (after optional spaces): (content, end) or None."""
+        i = skip_spaces(self.text, pos)
+        end = self._close.get(i)
+        if end is None:
+            return None
+        return self.text[i + 1 : end - 1], end
