@@ -32,13 +32,21 @@ _STEPS: tuple[tuple[str, str], ...] = (
     (r"\\tag\*?\{[^{}]*\}|\\label\{[^{}]*\}|\\nonumber|\\notag", " "),
     # An equation number after spacing or dots at the very end: "\quad (3)", "......(1)".
     (r"(?:\\q?quad|\\dots|\\ldots|\.{2,}|\s{2,})\s*(?:\\dots|\\ldots|\.)*\s*\(\s*\d{1,3}(?:\.\d{1,3})?\s*\)\s*\Z", ""),
-    (r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg)(?![a-zA-Z])\s*\.?", ""),
+    (r"\\(?:left|right|mleft|mright|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg)(?![a-zA-Z])\s*\.?", ""),
     (r"\\(?:displaystyle|textstyle|scriptstyle|limits|nolimits)(?![a-zA-Z])", " "),
     (r"(?<!\\)\\[,;:! ]|\\q?quad(?![a-zA-Z])|~|\\hspace\*?\{[^{}]*\}|\\enspace|\\thinspace", " "),
     (r"\\[dt]frac(?![a-zA-Z])", r"\\frac"),
     # \frac12, \frac1{x}, \frac{1}2: single-token arguments get their braces
     (r"\\frac\s*([0-9A-Za-z])", r"\\frac{\1}"),
     (r"(\\frac\{[^{}]*\})\s*([0-9A-Za-z])", r"\1{\2}"),
+    # \sqrt3, \sqrt x: a single-token radicand gets its braces (TeX reads one token)
+    (r"\\sqrt\s*([0-9A-Za-z])", r"\\sqrt{\1}"),
+    # x^2_i is x_i^2 in TeX: subscript first, so the name reader sees the whole name
+    (r"(\^\s*(?:\{[^{}]*\}|\\[A-Za-z]+|[^\s{}\\_^]))\s*(_\s*(?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|\\[A-Za-z]+|[^\s{}\\_^]))", r"\2\1"),
+    # ASCII relations: "x <= 1", "x >= 5", "x != 3"
+    (r"<=", r"\\le "),
+    (r">=", r"\\ge "),
+    (r"!=", r"\\neq "),
     (r"\\(?:leq|leqslant)(?![a-zA-Z])", r"\\le"),
     (r"\\(?:geq|geqslant)(?![a-zA-Z])", r"\\ge"),
     (r"\\(?:ne)(?![a-zA-Z])", r"\\neq"),

@@ -22,7 +22,7 @@ from latex2sympy2_extended.math_normalization import NormalizationConfig
 from grader import budget
 from grader.errors import BudgetExceeded, LatexError
 from grader.latex.clean import clean_math
-from grader.latex.context import SymbolContext
+from grader.latex.context import DEFAULT_FUNCTIONS, NAME_FUNCTIONS, SymbolContext
 from grader.latex.mapped import Mapped
 from grader.latex.scan import rewrite
 from grader.latex.tokens import Apply, Diff, Indexed, Name, Number, Token
@@ -154,6 +154,9 @@ class _Reader:
         if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):  # 7,425,000: thousands separators
             m = m.sub(",", "")
             text = m.text
+        if re.fullmatch(r"-?\d{1,3}( \d{3})+(\.\d+)?", text):  # 1 000 and 7 425 000 (a whole answer only)
+            m = m.sub(" ", "")
+            text = m.text
         rows = _split_top(text, re.compile(r"\\\\"))
         if len(rows) > 1 and not text.startswith("\\begin") and all(_has_left_side(text[a:b]) for a, b in rows):
             # aligned rows that each name their own left side: "w_1 &= -1 \\ b &= 0" is a system
@@ -176,6 +179,8 @@ class _Reader:
             return self.listing(m, commas, "tuple", span)
         if text.startswith("\\{") and text.endswith("\\}") and _balanced_whole(text, "\\{", "\\}"):
             inner = m.slice(2, len(text) - 2)
+            if not inner.text.strip():
+                return Parsed("set", (), text, tuple(self.decimals), span=span)  # \{\}: the empty set
             parts = _split_top(inner.text, re.compile(","))
             return self.listing(inner, parts, "set", span)
         if text.startswith("(") and text.endswith(")") and _balanced_whole(text, "(", ")"):
@@ -251,7 +256,18 @@ class _Reader:
         if not m.text:
             raise LatexError("an empty expression", self.original, m.source_span(0, 1) if m.origin else None)
         before = set(self.table)
-        rewritten = rewrite(m, self.ctx, self.expression, self.table, self.counter)
+        try:
+            rewritten = rewrite(m, self.ctx, self.expression, self.table, self.counter)
+        except LatexError:
+            fallback = base_reading(m.text, self.ctx)
+            if fallback is None:
+                raise
+            return fallback
+        if re.search(r"\\(?:int|iint|oint)(?![a-zA-Z])", m.text):
+            # integrals are the base grammar's (its differential "dx" is not our product d*x)
+            fallback = base_reading(m.text, self.ctx)
+            if fallback is not None:
+                return fallback
         new = {k: v for k, v in self.table.items() if k not in before}
         variables = self.matrix_variables(new)
         try:
@@ -261,6 +277,9 @@ class _Reader:
         except RecursionError:
             raise
         except Exception as exc:  # the base parser raises bare Exceptions with a caret picture
+            fallback = base_reading(m.text, self.ctx)
+            if fallback is not None:
+                return fallback
             raise LatexError(_parser_message(exc), self.original, _parser_span(exc, rewritten)) from None
         for tok in new.values():
             if isinstance(tok, Number):
@@ -292,8 +311,8 @@ class _Reader:
                 continue
             ph = name[5:-1]
             tok = self.table.get(ph)
-            if tok is None:
-                continue
+            if tok is None:  # a placeholder the base parser glued to something ("math{v1}_2")
+                raise LatexError(f"cannot read this LaTeX near {name!r}", self.original)
             repl[atom] = self.realise(tok, atom)
         out = raw.xreplace(repl) if repl else raw
         if isinstance(out, sympy.MatrixExpr) and not isinstance(out, sympy.MatrixBase) and not out.atoms(sympy.MatrixSymbol):
@@ -324,6 +343,64 @@ class _Reader:
             var = make_symbol(tok.var.canonical, tok.var.base, self.ctx)
             return sympy.Derivative(tok.expr, (var, tok.order))
         raise LatexError("internal: unknown token")
+
+
+#: Constructs whose meaning we define differently from the base parser: text containing one of
+#: them is never handed to the base parser as it stands (``base_reading``).
+_OUR_MEANINGS = re.compile(
+    r"'|\\prime|\\log(?![a-zA-Z])|\\lg(?![a-zA-Z])|(?<![\\a-zA-Z])(?:log|ln|exp|sin|cos|tan|tanh|max|min|sqrt)(?![a-zA-Z])"  # primes, log base
+    r"|\d*\.\d|%|\d\s*[eE][+-]?\d"  # decimals and percentages are exact with significant digits
+    r"|\\(?:hat|widehat|bar|overline|tilde|widetilde|vec|dot|ddot|check|underline|mathbf|boldsymbol|bm|mathit|mathsf"
+    r"|mathcal|mathbb|mathscr|mathfrak|pmb|mathrm|text\w*|operatorname|mbox|rm|bf)(?![a-zA-Z])"  # accented and styled names
+    r"|\\partial|\\nabla|\\frac\s*\{\s*d[^{}]*\}\s*\{\s*d|\\mathrm\{d\}"  # derivatives
+    r"|\|\||\^\s*\{?\s*T(?![a-zA-Z])|\\top|\\dagger|\\intercal"  # norms and transposes
+    r"|(?<![\\a-zA-Z])[a-zA-Z]\d"  # w11 is one name
+    r"|\\(?:begin|end)(?![a-zA-Z])|\\\\|&"  # matrices and environments
+)
+#: Constants the base parser substitutes for names that are plain symbols to us.
+_BASE_CONSTANTS = {sympy.EulerGamma: "gamma", sympy.GoldenRatio: "phi", sympy.Catalan: "G"}
+
+
+def base_reading(text: str, ctx: SymbolContext) -> Any:
+    """The base parser's reading of ``text`` (already cleaned) with its symbols mapped to ours.
+
+    Used only when our rewritten text fails in the base parser (``\\lim_{x \\to 3}``,
+    ``{n \\choose k}``, ``\\vertx\\vert``): the base grammar then reads the original, and the
+    result is kept only if the text has none of the constructs whose meaning we define
+    (``_OUR_MEANINGS``, names the context declares) and the value is a plain expression whose
+    symbols map onto ours. Returns None when that is not so, and the caller reports its error.
+    """
+    if _OUR_MEANINGS.search(text):
+        return None
+    declared = set(ctx.functions) | set(ctx.words) | {n for n, _ in ctx.matrices} | {n for n, _ in ctx.indexed}
+    declared |= {re.split(r"[_^({]", n.lstrip("\\"))[0] for n, _ in ctx.definitions}
+    for name in declared | {f for f in DEFAULT_FUNCTIONS | NAME_FUNCTIONS}:
+        if name and re.search(r"(?<![a-zA-Z])" + re.escape(name) + r"(?![a-zA-Z])", text) and (name in declared or re.search(re.escape(name) + r"\s*(?:\^\s*\S+\s*)?\(", text)):
+            return None  # a declared name or a function application: ours to read
+    if ctx.e_is_symbol and re.search(r"(?<![a-zA-Z\\])e(?![a-zA-Z])", text):
+        return None
+    try:
+        raw = latex2sympy(text, normalization_config=_NORMALISATION, conversion_config=_CONVERSION)
+    except Exception:  # noqa: BLE001 - the base parser cannot read it either: the caller's error stands
+        return None
+    if isinstance(raw, sympy.MatrixBase) or not isinstance(raw, sympy.Expr) or raw.atoms(sympy.Float, sympy.MatrixSymbol):
+        return None
+    if raw.has(sympy.I) and not re.search(r"\\sqrt\{\s*-", text):
+        return None  # the base parser's i is the imaginary unit; ours is a name
+    repl: dict[Any, Any] = {}
+    for const, name in _BASE_CONSTANTS.items():
+        if raw.has(const):
+            if "\\" + name not in text and name not in text:
+                return None
+            repl[const] = make_symbol(name, name, ctx)
+    for sym in raw.free_symbols:
+        name = getattr(sym, "name", "")
+        if not isinstance(sym, sympy.Symbol) or name.startswith(("\\", "math{", "text{")) or "\\" in name:
+            return None
+        base = re.split(r"_", name, maxsplit=1)[0]
+        canonical = re.sub(r"_\{([^{}])\}$", r"_\1", name)  # x_{2} -> x_2, as the name reader writes it
+        repl[sym] = make_symbol(canonical, base, ctx)
+    return raw.xreplace(repl) if repl else raw
 
 
 def make_symbol(canonical: str, base: str, ctx: SymbolContext) -> sympy.Symbol:

@@ -35,7 +35,7 @@ _ACCENTS = {
 }
 _TEXTS = frozenset("text mathrm operatorname textrm textit mbox textbf rm".split())
 _PASS_GROUP = frozenset("begin end".split())
-_BASE_OPERATORS = frozenset("gcd lcm floor ceil arg sgn det tr rank".split())
+_BASE_OPERATORS = frozenset("gcd lcm floor ceil arg sgn det tr rank arcsinh arccosh arctanh arsinh arcosh artanh".split())
 _NUMBER = re.compile(
     r"(?P<int>\d+(?:\{,\}\d{3})*)(?:\.(?P<frac>\d+))?"
     r"(?:\s*(?:\\times|\\cdot)\s*10\s*\^\s*(?:\{\s*(?P<exp1>[+-]?\s*\d+)\s*\}|(?P<exp2>\d))|[eE](?P<exp3>[+-]?\d+)(?![\w{]))?"
@@ -69,6 +69,8 @@ class _Scanner:
         self.by_canonical: dict[str, str] = {}
         self.brace_stack: list[str] = []
         self.prev = ""  # last significant emitted character or "cmd"
+        # gcd, lcm and mod evaluate as the base parser reads them: numbers go in as exact literals
+        self.literal_numbers = bool(re.search(r"gcd|lcm|mod(?![a-zA-Z])", self.s))
 
     # -- helpers -------------------------------------------------------------------------
     def error(self, message: str, start: int, end: int | None = None) -> LatexError:
@@ -104,6 +106,21 @@ class _Scanner:
                         break
                     return i + 1, j
         raise self.error("unbalanced parentheses", i)
+
+    def bracket(self, i: int) -> tuple[int, int]:
+        """Given ``s[i] == '['``, the span of its content."""
+        depth = 0
+        for j in range(i, len(self.s)):
+            c = self.s[j]
+            if c in "({[":
+                depth += 1
+            elif c in ")}]":
+                depth -= 1
+                if depth == 0:
+                    if c != "]":
+                        break
+                    return i + 1, j
+        raise self.error("unbalanced brackets", i)
 
     def skip_ws(self, i: int) -> int:
         while i < len(self.s) and self.s[i].isspace():
@@ -333,11 +350,20 @@ class _Scanner:
             value /= 100
         digits = len((int_part + frac).lstrip("0")) or 1
         token = Number(text=s[i:m.end()], numerator=value.numerator, denominator=value.denominator, digits=digits)
+        if self.literal_numbers:
+            self.counter[0] += 1
+            self.table[f"v{self.counter[0]}"] = token  # kept for its significant digits
+            literal = str(value.numerator) if value.denominator == 1 else f"\\frac{{{value.numerator}}}{{{value.denominator}}}"
+            self.emit(f" {literal} ", i)
+            return m.end()
         self.placeholder(token, i)
         return m.end()
 
     def norm(self, i: int) -> int:
         end = self.s.find("||", i + 2)
+        if end < 0 and self.prev not in ("", "(", "cmd", "=", "+", "-", "^", "_", ","):
+            self.copy(i, i + 1)  # |x||y|: a closing bar then an opening one, not a norm
+            return i + 1
         if end < 0:
             raise self.error("unclosed norm bars", i)
         inner = self.read_name(self.skip_ws(i + 2))
@@ -477,15 +503,27 @@ class _Scanner:
             return None
         n_start = a1 + num.start(3)
         rest = s[n_start:b1].strip()
-        if not rest:  # operator form: \frac{d}{dx} (expr)
+        if not rest:  # operator form: \frac{d}{dx} (expr), \frac{d}{dx} [expr], \frac{d}{dx} x^2
             k3 = self.skip_ws(b2 + 1)
-            if k3 < len(s) and s[k3] == "(":
-                pa, pb = self.paren(k3)
+            if k3 < len(s) and s[k3] in "([":
+                pa, pb = self.paren(k3) if s[k3] == "(" else self.bracket(k3)
                 expr = self.sub(pa, pb)
                 self.counter[0] += 1
                 self.placeholder(Diff(expr=expr, var=var[0], order=order), i)
                 return pb + 1
-            return None
+            if k3 < len(s):
+                # no brackets: the operator applies to the rest of the term (up to + - = , at this level)
+                depth, e = 0, k3
+                while e < len(s) and not (depth == 0 and s[e] in "+-=,<>" and e > k3):
+                    depth += 1 if s[e] in "({[" else -1 if s[e] in ")}]" else 0
+                    if depth < 0:
+                        break
+                    e += 1
+                if s[k3:e].strip():
+                    expr = self.sub(k3, e)
+                    self.placeholder(Diff(expr=expr, var=var[0], order=order), i)
+                    return e
+            raise self.error("a derivative operator \\frac{d}{dx} applied to nothing", i, b2 + 1)
         fun = self.read_name(n_start)
         if fun is not None and self.fills(fun[1], b1) and order == 1:
             self.deriv_name(fun[0], var[0], i)

@@ -71,6 +71,28 @@ SURROUNDINGS = (
     ("frac-short", r"\frac12 x", x / 2),
     ("unicode-minus", "x \u2212 1", x - 1),
     ("unicode-sigma", "\u03c3(x)", Function("sigma")(x)),
+    # fixes from the math-verify and base-parser reviews (bench/compare_notes.md)
+    ("sqrt-short", r"\sqrt3", sympy.sqrt(3)),
+    ("sqrt-short-spaced", r"\sqrt 2+\sqrt 5", sympy.sqrt(2) + sympy.sqrt(5)),
+    ("space-thousands", r"1 000", Integer(1000)),
+    ("space-thousands-decimal", r"7 425 000.5", Rational(14850001, 2)),
+    ("comma-thousands", r"7,425,000", Integer(7425000)),
+    ("percent-escaped", r"0.5\%", Rational(1, 200)),
+    ("percent-spaced", r"28 \%", Rational(28, 100)),
+    ("mleft-mright", r"\mleft(x+1\mright)^2", (x + 1) ** 2),
+    ("sup-before-sub", r"x^2_{i}", S("x_i") ** 2),
+    ("sup-before-sub-braced", r"x^{2}_{23}", S("x_{23}") ** 2),
+    ("abs-product", r"|x||y|", sympy.Abs(x) * sympy.Abs(y)),
+    ("choose", r"{16 \choose 2}", Integer(120)),
+    ("choose-symbols", r"{x \choose y}", sympy.binomial(x, y)),
+    ("limit", r"\lim_{x \to 3} a", sympy.Limit(a, x, 3)),
+    ("integral-dx", r"\int_a^b x dx", sympy.Integral(x, (x, a, b))),
+    ("integral-sup-first", r"\int^b_a x dx", sympy.Integral(x, (x, a, b))),
+    ("d-dx-bracket", r"\frac{d}{dx} [ x^2 ]", sympy.Derivative(x**2, x)),
+    ("d-dx-term", r"\frac{d}{dx} x^3 + 1", sympy.Derivative(x**3, x) + 1),
+    ("gcd-decimals", r"\gcd(2.4, 3.6)", Rational(6, 5)),
+    ("lcm-scientific", r"\operatorname{lcm}(1E20, 1000000)", Integer(10**20)),
+    ("arcsinh", r"\operatorname{arcsinh}(a)", sympy.asinh(a)),
 )
 
 
@@ -241,6 +263,9 @@ STRUCTURES = (
     ("matrix-decimals", r"\begin{bmatrix} 0.5 & -0.25 \end{bmatrix}", "matrix", sympy.ImmutableMatrix([[Rational(1, 2), Rational(-1, 4)]])),
     ("matrix-arithmetic", r"\begin{bmatrix} 1 \\ 0 \end{bmatrix} - 0.5\begin{bmatrix} 2 \\ 2 \end{bmatrix}", "matrix", sympy.ImmutableMatrix([[0], [-1]])),
     ("vmatrix-det", r"\begin{vmatrix} 1 & 2 \\ 3 & 4 \end{vmatrix}", "expr", Integer(-2)),
+    ("ascii-le", r"x <= 1", "relation", (x, "<=", Integer(1))),
+    ("ascii-ge", r"-x >= -1", "relation", (-x, ">=", Integer(-1))),
+    ("ascii-ne", r"x != 3", "relation", (x, "!=", Integer(3))),
 )
 
 
