@@ -114,6 +114,9 @@ def table_from_samples(part: Any) -> PartTable | None:
     def get(s: Any, k: str) -> Any:
         return s.get(k) if isinstance(s, dict) else getattr(s, k, None)
 
+    if getattr(part, "kind", "") == "prose":  # prose is planted as text and goes to a person
+        text = getattr(part, "model_answer", "") or "Attention lets every position see every other."
+        return PartTable(part.id, getattr(part, "title", ""), float(part.points), (text,), ())
     correct = tuple(get(s, "answer") for s in samples if get(s, "verdict") == "correct")
     wrong = tuple(Wrong(get(s, "answer"), get(s, "verdict"), float(get(s, "points") or 0),
                         get(s, "diagnosis")) for s in samples if get(s, "verdict") != "correct")
@@ -139,13 +142,42 @@ def ocr_damage(latex: str, rng: random.Random) -> str:
 
 
 def render_submission(student: str, answers: dict[str, str], rubric: Any) -> str:
-    body = [r"\documentclass{article}", r"\begin{document}", f"% {student}"]
+    """A submission in the seeds' style: numbered headings, prose, ``$$target = answer$$``."""
+    if not hasattr(rubric, "problems"):  # the fake rubric: one LaTeX section per part
+        body = [r"\documentclass{article}", r"\begin{document}", f"% {student}"]
+        for part in rubric.parts:
+            if part.id in answers:
+                body += [rf"\section*{{Problem {part.id}: {getattr(part, 'title', '')}}}",
+                         "We differentiate and simplify:", rf"\[ {answers[part.id]} \]", ""]
+        body.append(r"\end{document}")
+        return "\n".join(body) + "\n"
+    lines = [f"{rubric.title}", "", f"{student}", ""]
+    emitted: set[str] = set()
     for part in rubric.parts:
-        if part.id in answers:
-            body += [rf"\section*{{Problem {part.id}: {getattr(part, 'title', '')}}}",
-                     "We differentiate and simplify:", rf"\[ {answers[part.id]} \]", ""]
-    body.append(r"\end{document}")
-    return "\n".join(body) + "\n"
+        if part.id not in answers:
+            continue
+        section = part.sections[0] if part.sections else part.problem
+        if section not in emitted:
+            lines += [f"## {section} {getattr(part, 'title', '')}", ""]
+            emitted.add(section)
+        ans = answers[part.id]
+        if part.kind == "prose":
+            lines += [ans, ""]
+            continue
+        lines.append("From the previous step we get:")
+        if part.kind == "system" and r"\begin{cases}" not in ans:
+            ans = r"\begin{cases} " + r" \\ ".join(x.strip() for x in ans.split(",")) + r" \end{cases}"
+        if part.targets:
+            lines += [f"$${part.targets[0]} = {ans}$$", ""]
+        elif getattr(part, "prefer", "final") == "boxed":
+            lines += [f"$$\\boxed{{{ans}}}$$", ""]
+        else:
+            lines += [f"$${ans}$$", ""]
+    return "\n".join(lines) + "\n"
+
+
+def _ext(rubric: Any) -> str:
+    return ".md" if hasattr(rubric, "problems") else ".tex"
 
 
 @dataclass
@@ -167,6 +199,13 @@ def generate(out: Path, rubric: Any, tables: dict[str, PartTable], n: int,
         for part in rubric.parts:
             table = tables[part.id]
             roll = rng.random()
+            if getattr(part, "kind", "") == "prose":
+                if roll < 0.05:
+                    t.parts[part.id] = ("missing", 0.0)
+                else:
+                    answers[part.id] = rng.choice(table.correct)
+                    t.parts[part.id] = ("needs_review", 0.0)
+                continue
             if roll < 0.05:
                 t.parts[part.id] = ("missing", 0.0)
                 continue
@@ -178,10 +217,10 @@ def generate(out: Path, rubric: Any, tables: dict[str, PartTable], n: int,
                 ans = w.answer
                 t.parts[part.id] = (w.verdict, w.points)
             answers[part.id] = ocr_damage(ans, rng) if rng.random() < 0.3 else ans
-        (out / f"{student}.tex").write_text(render_submission(student, answers, rubric))
+        (out / f"{student}{_ext(rubric)}").write_text(render_submission(student, answers, rubric))
         truth[student] = t
-    first = out / "student000.tex"
-    (out / "copycat.tex").write_bytes(first.read_bytes())
+    first = out / f"student000{_ext(rubric)}"
+    (out / f"copycat{_ext(rubric)}").write_bytes(first.read_bytes())
     truth["copycat"] = Truth("duplicate", dict(truth["student000"].parts))
     truth["student000"] = Truth("duplicate", dict(truth["student000"].parts))
     (out / "empty.tex").write_text("")
@@ -265,7 +304,8 @@ def pick_real() -> tuple[Any, dict[str, PartTable]] | None:
         print(f"real engine not available ({type(exc).__name__}: {exc}); using the fake",
               file=sys.stderr)
         return None
-    for path in rubric_files:
+    preferred = [p for p in rubric_files if p.stem == "ece449-a4"]
+    for path in preferred + [p for p in rubric_files if p not in preferred]:
         rubric = load_rubric(path)
         tables = {p.id: t for p in rubric.parts if (t := table_from_samples(p)) is not None}
         if len(tables) == len(rubric.parts):

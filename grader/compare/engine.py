@@ -93,6 +93,8 @@ class _Comparer:
             if ak in ("expr", "matrix", "piecewise"):
                 return self.values(exp.value, ans.value, ans.decimals)
             if ak == "equation":
+                if not _name_like(ans.value[0]) and not _computation(ans.value):
+                    return Verdict(False, "exact", "FORM", "An equation relating quantities is not the value asked for.")
                 return self.values(exp.value, ans.value[1], ans.decimals)
             if ak == "chain":
                 return self.chain_against(exp.value, ans)
@@ -105,18 +107,30 @@ class _Comparer:
             if ak == "chain":
                 return self.equations(exp.value, (ans.value[0], ans.value[-1]), ans.decimals)
             if ak in ("expr", "matrix"):
+                if not _name_like(exp.value[0]):  # "7 = 11a + c" asks for the relation, not a value
+                    return Verdict(False, "exact", "FORM", "Expected an equation, found a single value.")
                 return self.values(exp.value[1], ans.value, ans.decimals)
+            if ak in ("tuple", "set") and _as_items(exp.value[1]) is not None:  # "(p, q) = (3, 2)" vs "(3, 2)"
+                return self.collections(_as_items(exp.value[1]) or (), ans.value, ordered=(ak == "tuple"))
             if ak == "system" and len(ans.value) == 1:
                 return self.parsed(exp, ans.value[0])
             return Verdict(False, "exact", "FORM", f"Expected an equation, found a {ak}.")
         if ek == "chain":
             return self.parsed(Parsed("equation", (exp.value[0], exp.value[-1]), exp.latex), ans)
         if ek == "system":
+            if ak == "tuple" and all(r.kind == "equation" for r in exp.value):  # "x = -5, p = 14/3" vs "-5, 14/3"
+                rhs = tuple(Parsed("expr", r.value[1], r.latex, r.decimals) for r in exp.value)
+                return self.collections(rhs, ans.value, ordered=True)
             if ak in ("system", "equation"):
                 rows = ans.value if ak == "system" else (ans,)
                 return self.systems(exp.value, rows)
             return Verdict(False, "exact", "FORM", f"Expected a system of equations, found a {ak}.")
         if ek in ("tuple", "set"):
+            if ak == "equation" and _as_items(ans.value[1]) is not None:  # "(p, q) = (3, 2)"
+                return self.collections(exp.value, _as_items(ans.value[1]) or (), ordered=(ek == "tuple"))
+            if ak == "system" and all(r.kind == "equation" for r in ans.value):  # "AB = 4, CD = 5" for (4, 5)
+                rhs = tuple(Parsed("expr", r.value[1], r.latex, r.decimals) for r in ans.value)
+                return self.collections(exp.value, rhs, ordered=(ek == "tuple"))
             if ak not in ("tuple", "set"):
                 return Verdict(False, "exact", "FORM", f"Expected a {ek} of {len(exp.value)} items, found a {ak}.")
             return self.collections(exp.value, ans.value, ordered=(ek == "tuple"))
@@ -198,6 +212,8 @@ class _Comparer:
         return Verdict(same, "symbolic", None, None if same else "The system has different solutions.")
 
     def collections(self, exp_items: tuple[Parsed, ...], ans_items: tuple[Parsed, ...], ordered: bool) -> Verdict:
+        if exp_items and all(e.kind == "tuple" for e in exp_items) and all(a.kind == "tuple" for a in ans_items):
+            return self.solution_set(exp_items, ans_items)
         if len(exp_items) != len(ans_items):
             return Verdict(False, "exact", "COUNT", f"Expected {len(exp_items)} items, found {len(ans_items)}.")
         if ordered:
@@ -212,6 +228,16 @@ class _Comparer:
             if hit is None:
                 return Verdict(False, "numeric", None, f"Nothing in your answer matches {e.latex}.")
             unused.remove(hit)
+        return Verdict(True, "numeric", None, None)
+
+    def solution_set(self, exp_items: tuple[Parsed, ...], ans_items: tuple[Parsed, ...]) -> Verdict:
+        """A list of tuples is a set of solutions: order and repetition do not matter."""
+        for a in ans_items:
+            if not any(self.parsed(e, a).equivalent for e in exp_items):
+                return Verdict(False, "numeric", "EXTRA_TERM", f"{a.latex} is not a solution.")
+        for e in exp_items:
+            if not any(self.parsed(e, a).equivalent for a in ans_items):
+                return Verdict(False, "numeric", "MISSING_TERM", f"The solution {e.latex} is missing.")
         return Verdict(True, "numeric", None, None)
 
     def relation(self, exp: tuple[Any, str, Any], ans: tuple[Any, str, Any], decimals: tuple[tuple[str, int, Any], ...]) -> Verdict:
@@ -340,6 +366,36 @@ class _Comparer:
         if d == 0:
             return Verdict(True, "symbolic", None, None)
         return Verdict(None, "none", "UNDECIDED", None, error="could not evaluate at enough points to decide")
+
+
+def _name_like(e: Any) -> bool:
+    """A left side that names a quantity (``k``, ``f(x)``, ``dE/dW``, ``|AB|``, ``A:B``), so that
+    ``name = value`` answers with the value; ``7 = 11a + c`` is a relation, not a value."""
+    from sympy.core.function import AppliedUndef
+
+    if isinstance(e, (sympy.Symbol, sympy.Indexed, sympy.MatrixSymbol, AppliedUndef, sympy.Derivative)):
+        return True
+    if isinstance(e, (sympy.Abs, sympy.Transpose)):
+        return _name_like(e.args[0])
+    if isinstance(e, sympy.Pow) and e.exp == -1:
+        return _name_like(e.base)
+    if isinstance(e, (sympy.Mul, sympy.MatMul)):
+        return all(_name_like(f) for f in e.args)
+    return False
+
+
+def _computation(sides: tuple[Any, Any]) -> bool:
+    """``\\frac{1}{\\frac{1}{4}} = 4``: numbers on both sides, a computation whose result is the right side."""
+    return all(isinstance(x, sympy.Basic) and not isinstance(x, sympy.MatrixBase) and not x.free_symbols for x in sides)
+
+
+def _as_items(value: Any) -> tuple[Parsed, ...] | None:
+    """The items of a tuple-like right side (a SymPy Tuple, or an open interval read from "(3, 2)")."""
+    if isinstance(value, sympy.Tuple):
+        return tuple(Parsed("expr", v, sympy.latex(v)) for v in value.args)
+    if isinstance(value, sympy.Interval) and value.left_open and value.right_open:
+        return tuple(Parsed("expr", v, sympy.latex(v)) for v in (value.start, value.end))
+    return None
 
 
 def _assignments(rows: tuple[Parsed, ...]) -> dict[Any, tuple[Any, tuple[tuple[str, int, Any], ...]]] | None:
