@@ -166,7 +166,7 @@ def render_submission(student: str, answers: dict[str, str], rubric: Any) -> str
             continue
         lines.append("From the previous step we get:")
         if part.kind == "system" and r"\begin{cases}" not in ans:
-            ans = r"\begin{cases} " + r" \\ ".join(x.strip() for x in ans.split(",")) + r" \end{cases}"
+            ans = r"\begin{cases} " + r" \\ ".join(x.strip() for x in re.split(r"(?<!\\),", ans)) + r" \end{cases}"
         if part.targets:
             lines += [f"$${part.targets[0]} = {ans}$$", ""]
         elif getattr(part, "prefer", "final") == "boxed":
@@ -209,7 +209,11 @@ def generate(out: Path, rubric: Any, tables: dict[str, PartTable], n: int,
             if roll < 0.05:
                 t.parts[part.id] = ("missing", 0.0)
                 continue
-            if roll < 0.6 or not table.wrong:
+            follow = getattr(part, "follow_through", None)
+            wrong_source = follow is not None and any(t.parts.get(ref, ("correct",))[0] != "correct" for _, ref in follow.uses)
+            # a wrong answer here after a wrong earlier value may be consistent with it (follow-through
+            # credit): plant only answers whose truth does not depend on the student's other parts
+            if roll < 0.6 or not table.wrong or wrong_source:
                 ans = rng.choice(table.correct)
                 t.parts[part.id] = ("correct", float(part.points))
             else:
@@ -235,7 +239,8 @@ def generate(out: Path, rubric: Any, tables: dict[str, PartTable], n: int,
     latin = render_submission("latin", {p.id: tables[p.id].correct[0] for p in rubric.parts}, rubric)
     (out / "latin.tex").write_bytes(latin.replace("simplify", "simplify (r\xe9sum\xe9)")
                                     .encode("latin-1"))
-    truth["latin"] = Truth("ok", {p.id: ("correct", float(p.points)) for p in rubric.parts})
+    truth["latin"] = Truth("ok", {p.id: ("needs_review", 0.0) if getattr(p, "kind", "") == "prose"
+                                  else ("correct", float(p.points)) for p in rubric.parts})
     return truth
 
 

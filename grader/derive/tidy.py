@@ -28,6 +28,8 @@ def tidy_expr(expr: sympy.Basic) -> sympy.Basic:
     """A shorter equal form of a small scalar expression, or the expression itself."""
     if not isinstance(expr, sympy.Expr) or expr.is_Atom or expr.is_Rational:
         return expr
+    if any(not a.args[0].is_Integer for a in expr.atoms(sympy.exp)):
+        return expr  # exp(-37/100) is a degree-100 polynomial generator to factor: seconds
     ops = sympy.count_ops(expr)
     if ops > MAX_OPS or len(_transcendental_atoms(expr)) > MAX_GENERATORS:
         return expr

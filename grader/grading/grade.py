@@ -64,6 +64,12 @@ def _grade_located(part: Part, doc: Document, graded: dict[str, _Graded], cache:
         return _Graded(_result(part, "missing", 0.0, None, None, "none", "No answer to this part was found."), None)
     # the part's own \\answer{id}{...} first, then candidates of the right form; stable otherwise
     ordered = sorted(candidates, key=lambda c: (c.how != "answer-macro", not _fits_kind(c.latex, part.kind)))
+    if part.kind in ("equation", "system"):
+        # a system is never the answer to an equation part, nor a lone equation to a system part:
+        # with nothing of the right form, the part is missing rather than graded on a neighbour's answer
+        ordered = [c for c in ordered if c.how == "answer-macro" or _fits_kind(c.latex, part.kind)]
+        if not ordered:
+            return _Graded(_result(part, "missing", 0.0, None, None, "none", "No answer to this part was found."), None)
     alternatives = tuple(f"line {c.line}: {c.latex}" for c in candidates[0].conflicts)
     first: _Graded | None = None
     for chosen in ordered[:3]:
@@ -80,9 +86,12 @@ _RELATION = re.compile(r"=|\\(?:le|ge|leq|geq|neq|approx)(?![a-zA-Z])|<|>")
 
 def _fits_kind(latex: str, kind: str) -> bool:
     """Whether a candidate has the form the part asks for (an equation has a relation sign)."""
-    has_relation = bool(_RELATION.search(latex))
-    if kind in ("equation", "system"):
-        return has_relation
+    relations = len(_RELATION.findall(latex))
+    system = "\\begin{cases}" in latex or relations > 1
+    if kind == "equation":
+        return relations == 1 and not system
+    if kind == "system":
+        return system
     return not re.search(r"\\(?:le|ge|leq|geq|neq)(?![a-zA-Z])|<|>", latex)
 
 
