@@ -27,7 +27,7 @@ PINNED = {
         "5.1": "needs_review", "6": "needs_review",
     },
     ("002_0c6c45e565c6da74.txt", "ml-hw4-modern-cnn.yaml"): {
-        "1.1.a": "needs_review", "1.1.b": "correct", "1.2.a": "needs_review", "1.2.b": "needs_review", "1.3": "correct",
+        "1.1.a": "correct", "1.1.b": "correct", "1.2.a": "correct", "1.2.b": "correct", "1.3": "correct",
         "3.2": "needs_review",
     },
     ("003_0faae9380a816116.txt", "ammi-dl-a1.yaml"): {

@@ -15,7 +15,7 @@ import sympy
 
 from grader.compare.engine import equivalent
 from grader.errors import LatexError
-from grader.extract import Candidate, Document, PartQuery, locate, parse_document
+from grader.extract import Candidate, Document, PartQuery, block_chains, locate, parse_document
 from grader.grading.ocr import lost_operator, repaired
 from grader.latex.parse import Parsed, parse_latex
 from grader.latex.scan import canonical_name
@@ -57,7 +57,10 @@ def _same_target(lhs: str, target: str) -> bool | None:
 def _grade_located(part: Part, doc: Document, graded: dict[str, _Graded], cache: VerdictCache | None) -> _Graded:
     kind = {"matrix": "matrix", "system": "system", "prose": "prose", "equation": "equation", "number": "number"}.get(part.kind, "expression")
     query = PartQuery(part_id=part.id, sections=part.sections, targets=part.targets, prefer=part.prefer, kind=kind)
-    candidates = [c for c in locate(doc, query, same_target=_same_target) if _in_sections(c, part)]
+    if part.block is not None:
+        candidates = _block_candidates(doc, part)
+    else:
+        candidates = [c for c in locate(doc, query, same_target=_same_target) if _in_sections(c, part)]
     if part.kind == "prose":
         return _prose(part, candidates)
     if not candidates:
@@ -93,6 +96,25 @@ def _fits_kind(latex: str, kind: str) -> bool:
     if kind == "system":
         return system
     return not re.search(r"\\(?:le|ge|leq|geq|neq)(?![a-zA-Z])|<|>", latex)
+
+
+def _block_candidates(doc: Document, part: Part) -> list[Candidate]:
+    """``block: N``: the result of the N-th display of the part's first section that exists."""
+    for key in part.sections:
+        found = doc.find_sections(key)
+        if not found:
+            continue
+        blocks = doc.blocks_in(found[0], display=True)
+        index = part.block - 1 if part.block and part.block > 0 else part.block
+        if index is None or not -len(blocks) <= index < len(blocks):
+            return []
+        block = blocks[index]
+        chains = block_chains(block)
+        if not chains or not chains[-1].steps:
+            return []
+        chain = chains[-1]
+        return [Candidate(latex=chain.result, line=chain.steps[-1].line, section=found[0].id, how="block", chain=chain.steps)]
+    return []
 
 
 def _in_sections(candidate: Candidate, part: Part) -> bool:

@@ -18,7 +18,7 @@ import yaml
 from grader.compare.engine import CompareOptions
 from grader.errors import DerivationError, LatexError, RubricError
 from grader.latex.context import MatrixShape, SymbolContext, parse_assumption
-from grader.latex.parse import Parsed, parse_latex
+from grader.latex.parse import Parsed, make_symbol, parse_latex
 from grader.latex.scan import canonical_name
 from grader.rubric.derived import derived_value
 from grader.rubric.model import (
@@ -38,7 +38,7 @@ FIELDS = {
     "assignment": {"id", "title", "course", "version", "identify"},
     "context": {"functions", "symbols", "matrices", "indexed", "probability", "positive", "nonnegative", "integer", "nonzero", "definitions", "words", "log", "e", "assume"},
     "problem": {"id", "title", "section", "parts"},
-    "part": {"id", "title", "points", "kind", "target", "section", "expected", "context", "tolerance", "prefer", "steps", "credit", "responses", "follow_through", "samples", "model_answer", "key_ideas"},
+    "part": {"id", "title", "points", "kind", "target", "section", "block", "expected", "context", "tolerance", "prefer", "steps", "credit", "responses", "follow_through", "samples", "model_answer", "key_ideas"},
     "expected": {"latex", "derive"},
     "derive": {"from", "name", "params", "quantity", "quantities"},
     "tolerance": {"rel", "abs", "min_digits", "seconds"},
@@ -294,10 +294,15 @@ def _part(c: _Ctx, node: Any, problem: str, sections: tuple[str, ...], rctx: Sym
     if prefer not in ("final", "first", "boxed"):
         raise c.fail(f"part {pid!r}: prefer must be final, first or boxed", node, "prefer")
     credit = _credit(c, node.get("credit"), node, rcredit)
+    block = node.get("block")
+    if block is not None and (not isinstance(block, int) or isinstance(block, bool) or block == 0):
+        raise c.fail(f"part {pid!r}: block is the position of a display in the section: 1, 2, ... or -1 for the last", node, "block")
+    if block is not None and not (node.get("section") or sections):
+        raise c.fail(f"part {pid!r}: block needs a section to count displays in", node, "block")
     title = str(node.get("title", pid))
     base = dict(id=pid, title=title, points=float(points), kind=kind, problem=problem,
                 targets=_strings(node.get("target")), sections=_strings(node.get("section")) or sections,
-                context=ctx, options=options, prefer=prefer, check_steps=bool(node.get("steps", True)),
+                context=ctx, options=options, prefer=prefer, block=block, check_steps=bool(node.get("steps", True)),
                 credit=credit, line=line_of(node))
     fingerprint = hashlib.sha256(json.dumps(_plain(node), sort_keys=True, default=str).encode()).hexdigest()[:16]
     if kind == "prose":
@@ -323,7 +328,7 @@ def _part(c: _Ctx, node: Any, problem: str, sections: tuple[str, ...], rctx: Sym
         except LatexError as exc:
             raise c.fail(f"part {pid!r}: expected latex does not parse: {exc.message}", expected_node, "latex") from None
     if derived is not None:
-        derived_parsed = _as_parsed(derived, kind)
+        derived_parsed = _as_parsed(_in_context(derived, ctx), kind)
         if parsed is not None:
             from grader.compare.engine import equivalent
 
@@ -336,6 +341,20 @@ def _part(c: _Ctx, node: Any, problem: str, sections: tuple[str, ...], rctx: Sym
     follow = _follow(c, node.get("follow_through"), node, pid)
     return Part(**base, expected_latex=str(latex), expected=parsed, derived_from=derived_from, responses=responses,
                 follow_through=follow, samples=_samples(c, node, pid), fingerprint=fingerprint)
+
+
+def _in_context(value: Any, ctx: SymbolContext) -> Any:
+    """A derived value with its symbols replaced by the context's (same names, the context's
+    assumptions), so that it compares with answers read in that context."""
+    if isinstance(value, dict):
+        return {k: _in_context(v, ctx) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_in_context(v, ctx) for v in value)
+    if not isinstance(value, (sympy.Basic, sympy.MatrixBase)):
+        return value
+    symbols = value.free_symbols if hasattr(value, "free_symbols") else set()
+    repl = {s: make_symbol(s.name, s.name, ctx) for s in symbols if isinstance(s, sympy.Symbol)}
+    return value.xreplace(repl) if repl else value
 
 
 def _as_parsed(value: Any, kind: str) -> Parsed:

@@ -82,6 +82,8 @@ class Part:
     context: SymbolContext = field(default_factory=SymbolContext)
     options: CompareOptions = field(default_factory=CompareOptions)
     prefer: str = "final"
+    #: the answer is the N-th display block of the part's section (1-based; negative from the end)
+    block: int | None = None
     check_steps: bool = True
     credit: Credit = field(default_factory=Credit)
     responses: tuple[Response, ...] = ()
