@@ -32,7 +32,7 @@ PINNED = {
     },
     ("003_0faae9380a816116.txt", "ammi-dl-a1.yaml"): {
         "1.sigmoid": "needs_review", "1.tanh": "needs_review", "1.relu": "needs_review", "2.1": "correct",
-        "2.2": "correct", "2.3": "correct", "2.4": "correct", "4.2": "needs_review", "4.3": "needs_review",
+        "2.2": "correct", "2.3": "correct", "2.4": "correct", "4.2": "correct", "4.3": "correct",
     },
     ("004_39fc712d1b14448c.txt", "ntut-ml-hw6.yaml"): {
         "1": "needs_review", "2.idea": "needs_review", "2.KL": "correct", "3.w": "correct", "3.b": "correct",

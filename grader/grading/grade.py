@@ -20,6 +20,7 @@ from grader.grading.ocr import lost_operator, repaired
 from grader.latex.parse import Parsed, parse_latex
 from grader.latex.scan import canonical_name
 from grader.model import Location, PartResult, Report, Verdict, VerdictCache
+from grader.rubric.loader import shape_latex
 from grader.rubric.model import Part, Rubric
 
 _DERIVATIVE_NAME = re.compile(r"^d.+/d.+$")
@@ -59,6 +60,8 @@ def _grade_located(part: Part, doc: Document, graded: dict[str, _Graded], cache:
     query = PartQuery(part_id=part.id, sections=part.sections, targets=part.targets, prefer=part.prefer, kind=kind)
     if part.block is not None:
         candidates = _block_candidates(doc, part)
+    elif part.text_pattern is not None:
+        candidates = _text_candidates(doc, part)
     else:
         candidates = [c for c in locate(doc, query, same_target=_same_target) if _in_sections(c, part)]
     if part.kind == "prose":
@@ -96,6 +99,26 @@ def _fits_kind(latex: str, kind: str) -> bool:
     if kind == "system":
         return system
     return not re.search(r"\\(?:le|ge|leq|geq|neq)(?![a-zA-Z])|<|>", latex)
+
+
+def _text_candidates(doc: Document, part: Part) -> list[Candidate]:
+    """``text: REGEX``: an answer written in prose, the regex's first group (last match wins
+    unless the part prefers the first)."""
+    assert part.text_pattern is not None
+    pattern = re.compile(part.text_pattern, re.IGNORECASE)
+    for key in part.sections or ("",):
+        found = doc.find_sections(key) if key else []
+        if key and not found:
+            continue
+        text = doc.section_text(found[0], math=True) if found else doc.text
+        start_line = found[0].line if found else 0
+        matches = list(pattern.finditer(text[:200_000]))
+        if not matches:
+            return []
+        m = matches[0] if part.prefer == "first" else matches[-1]
+        line = start_line + text.count("\n", 0, m.start(1)) + 1
+        return [Candidate(latex=m.group(1), line=line, section=found[0].id if found else None, how="text")]
+    return []
 
 
 def _block_candidates(doc: Document, part: Part) -> list[Candidate]:
@@ -149,6 +172,8 @@ def grade_answer(part: Part, latex: str, *, graded: dict[str, _Graded] | None = 
     graded = graded or {}
     loc = Location(candidate.line, candidate.section) if candidate else Location()
     assert part.expected is not None
+    if part.kind == "shape":
+        latex = shape_latex(latex)
     verdict = _compare(part, part.expected, latex, cache)
     value: Parsed | None = None
     if verdict.equivalent is not None:

@@ -38,7 +38,7 @@ FIELDS = {
     "assignment": {"id", "title", "course", "version", "identify"},
     "context": {"functions", "symbols", "matrices", "indexed", "probability", "positive", "nonnegative", "integer", "nonzero", "definitions", "words", "log", "e", "assume"},
     "problem": {"id", "title", "section", "parts"},
-    "part": {"id", "title", "points", "kind", "target", "section", "block", "expected", "context", "tolerance", "prefer", "steps", "credit", "responses", "follow_through", "samples", "model_answer", "key_ideas"},
+    "part": {"id", "title", "points", "kind", "target", "section", "block", "text", "expected", "context", "tolerance", "prefer", "steps", "credit", "responses", "follow_through", "samples", "model_answer", "key_ideas"},
     "expected": {"latex", "derive"},
     "derive": {"from", "name", "params", "quantity", "quantities"},
     "tolerance": {"rel", "abs", "min_digits", "seconds"},
@@ -299,10 +299,17 @@ def _part(c: _Ctx, node: Any, problem: str, sections: tuple[str, ...], rctx: Sym
         raise c.fail(f"part {pid!r}: block is the position of a display in the section: 1, 2, ... or -1 for the last", node, "block")
     if block is not None and not (node.get("section") or sections):
         raise c.fail(f"part {pid!r}: block needs a section to count displays in", node, "block")
+    text_pattern = node.get("text")
+    if text_pattern is not None:
+        try:
+            if re.compile(str(text_pattern)).groups < 1:
+                raise c.fail(f"part {pid!r}: text needs one (group) around the answer", node, "text")
+        except re.error as exc:
+            raise c.fail(f"part {pid!r}: text is not a regular expression: {exc}", node, "text") from None
     title = str(node.get("title", pid))
     base = dict(id=pid, title=title, points=float(points), kind=kind, problem=problem,
                 targets=_strings(node.get("target")), sections=_strings(node.get("section")) or sections,
-                context=ctx, options=options, prefer=prefer, block=block, check_steps=bool(node.get("steps", True)),
+                context=ctx, options=options, prefer=prefer, block=block, text_pattern=None if text_pattern is None else str(text_pattern), check_steps=bool(node.get("steps", True)),
                 credit=credit, line=line_of(node))
     fingerprint = hashlib.sha256(json.dumps(_plain(node), sort_keys=True, default=str).encode()).hexdigest()[:16]
     if kind == "prose":
@@ -322,6 +329,8 @@ def _part(c: _Ctx, node: Any, problem: str, sections: tuple[str, ...], rctx: Sym
     if latex is None and derived is None:
         raise c.fail(f"part {pid!r}: expected needs latex, derive, or both", expected_node)
     parsed: Parsed | None = None
+    if latex is not None and kind == "shape":
+        latex = shape_latex(str(latex))
     if latex is not None:
         try:
             parsed = parse_latex(str(latex), ctx)
@@ -341,6 +350,19 @@ def _part(c: _Ctx, node: Any, problem: str, sections: tuple[str, ...], rctx: Sym
     follow = _follow(c, node.get("follow_through"), node, pid)
     return Part(**base, expected_latex=str(latex), expected=parsed, derived_from=derived_from, responses=responses,
                 follow_through=follow, samples=_samples(c, node, pid), fingerprint=fingerprint)
+
+
+_SHAPE = re.compile(r"^\s*\(?\s*(\d+(?:\s*(?:\\times|\\cdot|[x×*,])\s*\d+)+)\s*\)?\s*$")
+
+
+def shape_latex(text: str) -> str:
+    """A tensor shape written ``16 x 28 x 28``, ``16 \\times 28 \\times 28`` or ``(16, 28, 28)`` as
+    the tuple ``(16, 28, 28)``; other text unchanged."""
+    m = _SHAPE.match(text)
+    if not m:
+        return text
+    sizes = re.findall(r"\d+", m.group(1))
+    return "(" + ", ".join(sizes) + ")"
 
 
 def _in_context(value: Any, ctx: SymbolContext) -> Any:

@@ -84,6 +84,9 @@ class Part:
     prefer: str = "final"
     #: the answer is the N-th display block of the part's section (1-based; negative from the end)
     block: int | None = None
+    #: a regular expression over the section's prose whose first group is the answer (for
+    #: answers written as text, e.g. "flatten this tensor to (1 x 21632)")
+    text_pattern: str | None = None
     check_steps: bool = True
     credit: Credit = field(default_factory=Credit)
     responses: tuple[Response, ...] = ()

@@ -135,3 +135,24 @@ def test_scaffold_interactive_prompts(tmp_path) -> None:  # type: ignore[no-unty
     assert result.exit_code == 0, result.output
     assert load_rubric_text(out.read_text()).id == "hw1"
     assert scaffold_rubric(assignment_id="x", title="X").startswith("# Rubric scaffold")
+
+
+@pytest.mark.parametrize("written, tuple_form", [
+    ("16 x 28 x 28", "(16, 28, 28)"), (r"16 \times 28 \times 28", "(16, 28, 28)"), ("(1, 21632)", "(1, 21632)"),
+    ("1 × 10368", "(1, 10368)"), ("21632", "21632"), ("x^2", "x^2"),
+])
+def test_shapes_are_read_as_tuples(written: str, tuple_form: str) -> None:
+    from grader.rubric.loader import shape_latex
+
+    assert shape_latex(written) == tuple_form
+
+
+@pytest.mark.parametrize("key, value, words", [
+    ("block", "0", "block is the position of a display"),
+    ("text", "'no group'", "text needs one (group)"),
+    ("text", "'(unclosed'", "text is not a regular expression"),
+])
+def test_locator_keys_are_validated(key: str, value: str, words: str) -> None:
+    with pytest.raises(RubricError) as info:
+        load_rubric_text(_with("points: 4", f"points: 4\n        {key}: {value}"), "demo.yaml")
+    assert words in info.value.message and info.value.line == 13
