@@ -206,6 +206,8 @@ def realise(expr: Any, point: Point, ctx: SymbolContext) -> Any:
     if not isinstance(e, sympy.Basic):
         return e
     guard_size(e)
+    if isinstance(e, sympy.MatrixExpr) and not e.has(sympy.Sum, sympy.Product, sympy.Derivative, AppliedUndef):
+        return _matrix_value(e, point, ctx)
     # Matrix symbols first: their keys carry symbolic shapes that the dimensions would change.
     matrices = {k: v for k, v in point.values.items() if isinstance(k, sympy.MatrixSymbol)}
     if matrices:
@@ -242,6 +244,29 @@ def realise(expr: Any, point: Point, ctx: SymbolContext) -> Any:
     if isinstance(e, sympy.MatrixBase):
         return sympy.ImmutableMatrix(e)
     return e
+
+
+def _matrix_value(e: Any, point: Point, ctx: SymbolContext) -> Any:
+    """A matrix expression (products, sums, transposes, inverses, powers of declared matrices and
+    scalars) evaluated node by node on explicit matrices: SymPy's own ``as_explicit`` on a
+    ``MatMul`` of float matrices spends seconds in assumptions and expansion."""
+    if isinstance(e, sympy.MatrixSymbol):
+        return point.values[e]
+    if isinstance(e, sympy.MatrixBase):
+        return sympy.ImmutableMatrix(e.shape[0], e.shape[1], [realise(x, point, ctx) for x in e])
+    if isinstance(e, sympy.Transpose):
+        return _matrix_value(e.arg, point, ctx).T
+    if isinstance(e, sympy.Inverse):
+        return _matrix_value(e.arg, point, ctx).inv()
+    if isinstance(e, sympy.MatPow):
+        return _matrix_value(e.base, point, ctx) ** int(e.exp)
+    if isinstance(e, (sympy.MatMul, sympy.MatAdd)):
+        values = [_matrix_value(a, point, ctx) if isinstance(a, sympy.MatrixExpr) else realise(a, point, ctx) for a in e.args]
+        out = values[0]
+        for v in values[1:]:
+            out = out * v if isinstance(e, sympy.MatMul) else out + v
+        return sympy.ImmutableMatrix(out) if isinstance(out, sympy.MatrixBase) else out
+    raise ValueError(f"cannot evaluate the matrix expression {type(e).__name__}")
 
 
 #: Largest exponent (in bits of the result) and factorial argument evaluated exactly.
