@@ -303,7 +303,6 @@ def pick_real() -> tuple[Any, dict[str, PartTable]] | None:
         return None
     try:
         from grader.grading import grade_submission  # noqa: F401
-
         from grader.rubric import load_rubric
     except Exception as exc:  # noqa: BLE001
         print(f"real engine not available ({type(exc).__name__}: {exc}); using the fake",

@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 
 import click
 
-from grader.errors import GraderError
+from grader.errors import BudgetExceeded, GraderError
 
 PROJECT_RUBRICS = Path(__file__).resolve().parent.parent / "rubrics"
 
@@ -130,7 +130,9 @@ def derive_cmd(name: str | None, params: tuple[str, ...], spec: str | None, fmt:
     """Print a derivation: the named quantities, exact and as decimals."""
     import yaml
 
-    from grader.derive import derive, list_derivations, load_spec, render
+    from grader import budget
+    from grader.derive import list_derivations, load_spec
+    from grader.rubric.derived import DERIVE_SECONDS
 
     try:
         if list_all or (name is None and spec is None):
@@ -149,9 +151,18 @@ def derive_cmd(name: str | None, params: tuple[str, ...], spec: str | None, fmt:
             except yaml.YAMLError:
                 _fail(f"--param {item!r}: the value is not valid YAML")
         assert name is not None
-        click.echo(render(derive(name, values), fmt), nl=False)
+        click.echo(budget.limited(_render_derivation, name, values, fmt, seconds=DERIVE_SECONDS), nl=False)
+    except BudgetExceeded as exc:
+        _fail(f"derivation {name!r} stopped: {exc}")
     except GraderError as exc:
         _fail(str(exc))
+
+
+def _render_derivation(name: str, values: dict[str, Any], fmt: str) -> str:
+    """Derive and render in the limited worker (the rendering evaluates decimals)."""
+    from grader.derive import derive, render
+
+    return render(derive(name, values), fmt)
 
 
 @main.group("rubric")

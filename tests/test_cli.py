@@ -115,3 +115,18 @@ def test_every_report_format(runner: CliRunner, tmp_path: Path, fmt: str) -> Non
     result = runner.invoke(main, [str(sub), "--rubric", A4, "--format", fmt, "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "1.dEdz" in out.read_text()
+
+
+@pytest.mark.parametrize("args, code, needle", [
+    (["derive", "--list"], 0, "svm_hard_margin"),
+    (["derive", "svm_hard_margin", "--format", "json"], 0, '"svm.w"'),
+    (["derive", "mlp_relu_softmax_ce", "--param", "lr=0.5", "--format", "text"], 0, "updated.B"),
+    (["derive", "no_such_thing"], 2, "Error:"),
+    (["derive", "mlp_relu_softmax_ce", "--param", "lr"], 2, "expected KEY=VALUE"),
+    (["derive", "svm_hard_margin", "--param", "points=[[0,0],[1,1]]", "--param", "labels=[1,1]"], 2, "Error:"),
+])
+def test_derive_command(runner: CliRunner, args: list[str], code: int, needle: str) -> None:
+    result = runner.invoke(main, args)
+    assert result.exit_code == code, result.output
+    assert needle in (result.stdout if code == 0 else result.stderr)
+    assert "Traceback" not in result.output

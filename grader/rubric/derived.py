@@ -2,16 +2,25 @@
 
 A quantity may be indexed 1-based as in mathematics (``grad.W[2,1]``, ``svm.w[1]``);
 ``quantities`` builds a system of assignments (``{w_1: svm.w[1], b: svm.b}``).
+
+Derivations run in the limited worker (``resolve``), keyed by name and parameters and cached
+there, so a rubric whose derivation runs away fails with a time limit instead of hanging.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from typing import Any
 
 import sympy
 
-from grader.errors import DerivationError
+from grader import budget
+from grader.errors import BudgetExceeded, DerivationError
+
+#: Seconds a rubric's derivation may take.
+DERIVE_SECONDS = 120.0
 
 _INDEXED = re.compile(r"^(?P<name>[^\[\]]+?)(?:\[(?P<i>\d+)(?:\s*,\s*(?P<j>\d+))?\])?$")
 
@@ -38,25 +47,54 @@ def quantity(derivation: Any, spec: str) -> Any:
     raise DerivationError(f"quantity {name!r} is not a vector or matrix, it cannot be indexed")
 
 
-def derived_value(node: dict[str, Any], derivations: dict[str, Any]) -> tuple[Any, str]:
+@functools.lru_cache(maxsize=64)
+def _derive_cached(name: str, params_json: str) -> Any:
+    from grader.derive import derive
+
+    return derive(name, json.loads(params_json))
+
+
+def _key(params: dict[str, Any]) -> str:
+    return json.dumps(params, sort_keys=True, default=str)
+
+
+def resolve(name: str, params_json: str, spec: str | dict[str, str] | None) -> Any:
+    """In the worker: derive (cached) and return the named quantity, a dict of them, or, with no
+    spec, the names of all quantities (to validate a ``derivations:`` entry)."""
+    d = _derive_cached(name, params_json)
+    if spec is None:
+        return tuple(d.quantities)
+    if isinstance(spec, dict):
+        return {k: quantity(d, v) for k, v in spec.items()}
+    return quantity(d, spec)
+
+
+def run_derivation(name: str, params: dict[str, Any], spec: str | dict[str, str] | None = None) -> Any:
+    """``resolve`` under the time and memory limit of the worker."""
+    try:
+        return budget.limited(resolve, name, _key(params), spec, seconds=DERIVE_SECONDS)
+    except BudgetExceeded as exc:
+        raise DerivationError(f"derivation {name!r} stopped: {exc}") from None
+
+
+def derived_value(node: dict[str, Any], derivations: dict[str, tuple[str, dict[str, Any]]]) -> tuple[Any, str]:
     """The expected value a ``derive:`` block names, and a description of where it came from."""
     if "from" in node:
         source = str(node["from"])
         if source not in derivations:
             raise DerivationError(f"derive.from names {source!r}, which is not under 'derivations' ({', '.join(sorted(derivations)) or 'none'})")
-        d = derivations[source]
+        name, params = derivations[source]
     elif "name" in node:
-        from grader.derive import derive
-
-        source = str(node["name"])
-        d = derive(source, dict(node.get("params") or {}))
+        source = name = str(node["name"])
+        params = dict(node.get("params") or {})
     else:
         raise DerivationError("derive needs 'from' (a derivation listed under 'derivations') or 'name'")
     if "quantities" in node:
         qs = node["quantities"]
         if not isinstance(qs, dict):
             raise DerivationError("derive.quantities maps an answer name to a quantity")
-        return {str(k): quantity(d, str(v)) for k, v in qs.items()}, f"{source}: " + ", ".join(f"{k}={v}" for k, v in qs.items())
+        spec = {str(k): str(v) for k, v in qs.items()}
+        return run_derivation(name, params, spec), f"{source}: " + ", ".join(f"{k}={v}" for k, v in qs.items())
     if "quantity" not in node:
         raise DerivationError("derive needs 'quantity' (or 'quantities')")
-    return quantity(d, str(node["quantity"])), f"{source}.{node['quantity']}"
+    return run_derivation(name, params, str(node["quantity"])), f"{source}.{node['quantity']}"

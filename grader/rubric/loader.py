@@ -20,7 +20,7 @@ from grader.errors import DerivationError, LatexError, RubricError
 from grader.latex.context import MatrixShape, SymbolContext, parse_assumption
 from grader.latex.parse import Parsed, make_symbol, parse_latex
 from grader.latex.scan import canonical_name
-from grader.rubric.derived import derived_value
+from grader.rubric.derived import derived_value, run_derivation
 from grader.rubric.model import (
     KINDS,
     Credit,
@@ -224,9 +224,9 @@ def _derivations(c: _Ctx, node: Any, parent: Any) -> dict[str, Any]:
         if extra:
             raise c.fail(f"derivation {name!r}: unknown key {sorted(extra)[0]!r}", spec, sorted(extra)[0])
         try:
-            from grader.derive import derive
-
-            out[str(name)] = derive(str(spec["derivation"]), dict(spec.get("params") or {}))
+            params = _plain(dict(spec.get("params") or {}))
+            run_derivation(str(spec["derivation"]), params)  # validates name and parameters
+            out[str(name)] = (str(spec["derivation"]), params)
         except DerivationError as exc:
             raise c.fail(f"derivation {name!r}: {exc}", spec, "derivation") from None
     return out
@@ -323,7 +323,7 @@ def _part(c: _Ctx, node: Any, problem: str, sections: tuple[str, ...], rctx: Sym
     if "derive" in expected_node:
         dnode = c.mapping(expected_node["derive"], f"derive of {pid!r}", FIELDS["derive"], expected_node, "derive")
         try:
-            derived, derived_from = derived_value(dnode, derivations)
+            derived, derived_from = derived_value(_plain(dnode), derivations)
         except (DerivationError, KeyError, ValueError) as exc:
             raise c.fail(f"part {pid!r}: {exc}", dnode) from None
     if latex is None and derived is None:
