@@ -3,13 +3,17 @@
 Every named quantity is shown exactly (``str`` of the SymPy value; ``sympy.latex`` for LaTeX)
 and as a decimal with 15 significant digits. A matrix's decimal is a nested list of strings
 (rows); a value without a number (a symbolic expression, a formula) has decimal ``null``.
-Decimals come from ``evalf`` at a higher working precision, then rounded to 15 digits.
+Decimals come from a memoised mpmath evaluation at a higher working precision (shared subtrees
+of big exact gradients are evaluated once; ``evalf`` re-walks them and takes minutes), then
+rounded to 15 digits.
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
+import mpmath
 import sympy
 
 from grader.derive.result import Derivation, Quantity
@@ -31,7 +35,13 @@ def _scalar_decimal(value: sympy.Basic) -> str | None:
     if not isinstance(value, sympy.Expr) or value.free_symbols or value.has(sympy.Sum, sympy.Derivative, sympy.Subs):
         return None
     try:
-        number = value.evalf(DIGITS + 10)
+        with mpmath.workdps(DIGITS + 10):
+            number = sympy.Float(_mp(value, {}), DIGITS + 10)
+    except _Fallback:
+        try:
+            number = value.evalf(DIGITS + 10)
+        except (TypeError, ValueError, ArithmeticError):
+            return None
     except (TypeError, ValueError, ArithmeticError):
         return None
     if not number.is_number or number.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
@@ -43,13 +53,83 @@ def _scalar_decimal(value: sympy.Basic) -> str | None:
     return sympy.Float(number, DIGITS).__format__(f".{DIGITS}g") if number.is_Float else str(sympy.N(number, DIGITS))
 
 
+class _Fallback(Exception):
+    """A node the fast evaluator does not know: use ``evalf`` for the whole value."""
+
+
+_FUNCS: dict[Any, Any] = {
+    sympy.exp: mpmath.exp, sympy.tanh: mpmath.tanh, sympy.sin: mpmath.sin, sympy.cos: mpmath.cos,
+    sympy.Abs: abs, sympy.sqrt: mpmath.sqrt,
+}
+
+
+def _mp(e: Any, memo: dict[Any, Any]) -> Any:
+    """``e`` as an mpmath number, each distinct subtree evaluated once."""
+    hit = memo.get(e)
+    if hit is not None:
+        return hit
+    if e.is_Rational:
+        out = mpmath.mpf(int(e.p)) / int(e.q)
+    elif e is sympy.E:
+        out = mpmath.e
+    elif e is sympy.pi:
+        out = mpmath.pi
+    elif e.is_Float:
+        out = mpmath.mpf(e)
+    elif isinstance(e, sympy.Add):
+        out = mpmath.fsum(_mp(a, memo) for a in e.args)
+    elif isinstance(e, sympy.Mul):
+        out = mpmath.mpf(1)
+        for a in e.args:
+            out *= _mp(a, memo)
+    elif isinstance(e, sympy.Pow):
+        out = mpmath.power(_mp(e.base, memo), _mp(e.exp, memo))
+    elif isinstance(e, sympy.log):
+        out = mpmath.log(*(_mp(a, memo) for a in e.args))
+    elif isinstance(e, (sympy.Max, sympy.Min)):
+        vals = [_mp(a, memo) for a in e.args]
+        out = max(vals) if isinstance(e, sympy.Max) else min(vals)
+    elif e.func in _FUNCS and len(e.args) == 1:
+        out = _FUNCS[e.func](_mp(e.args[0], memo))
+    else:
+        raise _Fallback(type(e).__name__)
+    memo[e] = out
+    return out
+
+
+#: Largest printed size (nodes of the expression tree, shared subtrees counted each time) shown
+#: exactly; the exact gradients of a wide sigmoid net are DAGs whose printed form is astronomically long.
+MAX_PRINTED = 20_000
+
+
+def _printed_size(e: Any, memo: dict[Any, int]) -> int:
+    """Nodes in the printed tree of ``e``, computed on the DAG (each distinct subtree once)."""
+    if isinstance(e, sympy.MatrixBase):
+        return sum(_printed_size(x, memo) for x in e)
+    if not isinstance(e, sympy.Basic):
+        return 1
+    hit = memo.get(e)
+    if hit is not None:
+        return hit
+    size = 1 + sum(_printed_size(a, memo) for a in e.args)
+    memo[e] = min(size, 10**12)
+    return memo[e]
+
+
+def _exact(value: Any, printer: Any) -> str:
+    size = _printed_size(value, {})
+    if size > MAX_PRINTED:
+        return f"(exact expression too large to print: {size:.3g} nodes; see the decimal)"
+    return str(printer(value))
+
+
 def as_dict(d: Derivation) -> dict[str, object]:
     """The JSON-ready form of a derivation."""
     return {
         "derivation": d.name,
         "params": _jsonable(dict(d.params)),
         "quantities": {
-            name: {"exact": str(value), "latex": sympy.latex(value), "decimal": decimal(value)}
+            name: {"exact": _exact(value, str), "latex": _exact(value, sympy.latex), "decimal": decimal(value)}
             for name, value in d.quantities.items()
         },
     }
@@ -63,7 +143,7 @@ def render(d: Derivation, fmt: str = "text") -> str:
         lines = [f"% derivation: {d.name}", r"\begin{align*}"]
         for name, value in d.quantities.items():
             label = name.replace("_", r"\_")
-            lines.append(rf"\text{{{label}}} &= {sympy.latex(value)} \\")
+            lines.append(rf"\text{{{label}}} &= {_exact(value, sympy.latex)} \\")
         lines.append(r"\end{align*}")
         return "\n".join(lines)
     if fmt == "text":
@@ -71,7 +151,7 @@ def render(d: Derivation, fmt: str = "text") -> str:
         for name, value in d.quantities.items():
             dec = decimal(value)
             shown = "" if dec is None else f"  ~ {_flat(dec)}"
-            lines.append(f"{name} = {value}{shown}")
+            lines.append(f"{name} = {_exact(value, str)}{shown}")
         return "\n".join(lines)
     raise DerivationError(f"unknown format {fmt!r}: expected text, latex or json")
 
