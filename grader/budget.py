@@ -30,7 +30,7 @@ DEFAULT_MEMORY_MB = 1024
 _IN_WORKER = False
 
 
-def _address_space_now() -> int:
+def address_space_now() -> int:
     """Bytes of virtual memory this process maps now (so the limit is relative to it)."""
     try:
         with open("/proc/self/status", encoding="ascii") as fh:
@@ -47,7 +47,7 @@ def _serve(conn: Connection, memory_mb: int) -> None:
     global _IN_WORKER
     _IN_WORKER = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    limit = _address_space_now() + memory_mb * 1024 * 1024
+    limit = address_space_now() + memory_mb * 1024 * 1024
     try:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ValueError, OSError):

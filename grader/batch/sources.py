@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from grader.errors import InputError
+from grader.extract.read import decode_submission
 
 SUBMISSION_SUFFIXES = (".tex", ".md", ".txt")
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -196,19 +197,12 @@ def _read_capped(entry: _Entry, zf: zipfile.ZipFile | None) -> bytes:
 
 
 def decode_text(data: bytes) -> tuple[str, list[str]]:
-    """Bytes of a submission as text; binary data raises InputError, non-UTF-8 is a warning."""
-    if b"\x00" in data[:8192]:
-        raise InputError("binary file, not a text submission")
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    for enc in ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ():
-        try:
-            return data.decode(enc), [f"read as {enc.upper()}"]
-        except UnicodeDecodeError:
-            pass
-    return data.decode("cp1252", errors="replace"), ["not UTF-8: read as Windows-1252/Latin-1"]
+    """Bytes of a submission as text, by the same rules as a single ``grade`` run
+    (``grader.extract.decode_submission``); an empty file is text here, reported as empty later."""
+    if not data.strip():
+        return "", []
+    text, _, warnings = decode_submission(data, "file")
+    return text, [w.removeprefix("file: ") for w in warnings]
 
 
 def load_manifest(path: str | Path) -> tuple[dict[str, str], dict[str, StudentInfo]]:

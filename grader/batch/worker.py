@@ -70,22 +70,11 @@ class Outcome:
 _state: dict[str, Any] = {}
 
 
-def _address_space_now() -> int:
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmSize:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
 def init_worker(grade_fn: GradeFn, rubric: Any, gradebook: str | None, memory_mb: int | None) -> None:
     """Pool initializer: set the limits and the per-process state."""
     budget.reset_after_fork()
     if memory_mb:
-        limit = _address_space_now() + memory_mb * 1024 * 1024
+        limit = budget.address_space_now() + memory_mb * 1024 * 1024
         try:
             _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
             if hard != resource.RLIM_INFINITY:

@@ -486,15 +486,9 @@ def _split_top(text: str, sep: re.Pattern[str], keep: bool = False) -> list[tupl
                 depth += 1 if text[i + 1] == "{" else -1
                 i += 2
                 continue
-            if depth == 0 and env == 0 and sep.pattern != r"\\\\":
-                m = sep.match(text, i)
-                if m and m.end() > i:
-                    spans.append((start, i))
-                    if keep:
-                        spans.append((i, m.end()))
-                    start = m.end()
-                    i = m.end()
-                    continue
+            if depth == 0 and env == 0 and sep.pattern != r"\\\\" and (m := sep.match(text, i)) and m.end() > i:
+                start = i = _cut(spans, start, i, m.end(), keep)
+                continue
             m2 = re.match(r"\\[A-Za-z]+|\\.", text[i:i + 30])
             i += len(m2.group(0)) if m2 else 1
             continue
@@ -502,15 +496,9 @@ def _split_top(text: str, sep: re.Pattern[str], keep: bool = False) -> list[tupl
             depth += 1
         elif c in "})]":
             depth -= 1
-        elif depth == 0 and env == 0 and sep.pattern != r"\\\\":
-            m = sep.match(text, i)
-            if m and m.end() > i:
-                spans.append((start, i))
-                if keep:
-                    spans.append((i, m.end()))
-                start = m.end()
-                i = m.end()
-                continue
+        elif depth == 0 and env == 0 and sep.pattern != r"\\\\" and (m := sep.match(text, i)) and m.end() > i:
+            start = i = _cut(spans, start, i, m.end(), keep)
+            continue
         i += 1
     spans.append((start, n))
     return spans
@@ -520,6 +508,14 @@ def _has_left_side(row: str) -> bool:
     """True when an aligned row is a relation with something before it (not "&= c")."""
     pieces = _split_top(row.replace("&", " "), _REL_RE, keep=True)
     return len(pieces) > 1 and bool(row[: row.find("&")].strip() if "&" in row else row[: pieces[0][1]].strip())
+
+
+def _cut(spans: list[tuple[int, int]], start: int, at: int, end: int, keep: bool) -> int:
+    """Close the piece ``start:at`` at a separator ending at ``end`` (kept when ``keep``)."""
+    spans.append((start, at))
+    if keep:
+        spans.append((at, end))
+    return end
 
 
 def _join(m: Mapped, spans: list[tuple[int, int]]) -> Mapped:

@@ -94,21 +94,13 @@ class _Scanner:
 
     def paren(self, i: int) -> tuple[int, int]:
         """Given ``s[i] == '('``, the span of its content."""
-        depth = 0
-        for j in range(i, len(self.s)):
-            c = self.s[j]
-            if c in "({[":
-                depth += 1
-            elif c in ")}]":
-                depth -= 1
-                if depth == 0:
-                    if c != ")":
-                        break
-                    return i + 1, j
-        raise self.error("unbalanced parentheses", i)
+        return self._closing(i, ")", "unbalanced parentheses")
 
     def bracket(self, i: int) -> tuple[int, int]:
         """Given ``s[i] == '['``, the span of its content."""
+        return self._closing(i, "]", "unbalanced brackets")
+
+    def _closing(self, i: int, close: str, message: str) -> tuple[int, int]:
         depth = 0
         for j in range(i, len(self.s)):
             c = self.s[j]
@@ -117,10 +109,10 @@ class _Scanner:
             elif c in ")}]":
                 depth -= 1
                 if depth == 0:
-                    if c != "]":
+                    if c != close:
                         break
                     return i + 1, j
-        raise self.error("unbalanced brackets", i)
+        raise self.error(message, i)
 
     def skip_ws(self, i: int) -> int:
         while i < len(self.s) and self.s[i].isspace():
