@@ -40,8 +40,8 @@ def main() -> None:
 
 
 @main.command("submission", hidden=True)
-@click.argument("submission", type=click.Path(dir_okay=False))
-@click.option("--rubric", "rubric_path", type=click.Path(dir_okay=False), help="Rubric YAML (default: the best match in the rubric folder).")
+@click.argument("submission")
+@click.option("--rubric", "rubric_path", help="Rubric YAML (default: the best match in the rubric folder).")
 @click.option("--rubric-dir", type=click.Path(file_okay=False), default=None, help="Folder of rubrics to pick from (default: the project's rubrics/).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write the report here instead of stdout.")
@@ -57,7 +57,7 @@ def grade_file(submission: str, rubric_path: str | None, rubric_dir: str | None,
         if rubric_path:
             rubric = load_rubric(rubric_path)
         else:
-            rubric, _ = pick_rubric(text.text, rubric_dir or PROJECT_RUBRICS)
+            rubric, _ = pick_rubric(text.text, rubric_dir or _default_rubrics())
             click.echo(f"Using rubric {rubric.id} ({rubric.path})", err=True)
         report = grade_submission(text.text, rubric, submission=submission)
         if text.warnings:
@@ -67,6 +67,11 @@ def grade_file(submission: str, rubric_path: str | None, rubric_dir: str | None,
     except GraderError as exc:
         _fail(str(exc))
     _write(render(report, fmt), output)
+
+
+def _default_rubrics() -> Path:
+    """The project's rubrics/ (editable install or a checkout), else ./rubrics."""
+    return PROJECT_RUBRICS if PROJECT_RUBRICS.is_dir() else Path.cwd() / "rubrics"
 
 
 def _write(text: str, output: str | None) -> None:
@@ -171,7 +176,7 @@ def rubric_group() -> None:
 
 
 @rubric_group.command("check")
-@click.argument("rubric_path", type=click.Path(dir_okay=False))
+@click.argument("rubric_path")
 def rubric_check(rubric_path: str) -> None:
     """Validate a rubric and run its samples (exit 1 if a sample fails, 2 if invalid)."""
     from grader.grading import check_samples
@@ -191,7 +196,7 @@ def rubric_check(rubric_path: str) -> None:
 
 
 @rubric_group.command("key")
-@click.argument("rubric_path", type=click.Path(dir_okay=False))
+@click.argument("rubric_path")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "latex", "json"]), default="markdown", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
 def rubric_key(rubric_path: str, fmt: str, output: str | None) -> None:

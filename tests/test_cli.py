@@ -79,6 +79,8 @@ def test_grade_picks_the_rubric_and_says_so(runner: CliRunner, tmp_path: Path) -
     (["{sub}", "--rubric", "{bad}"], "bad.yaml:2:"),
     (["{nomatch}", "--rubric-dir", str(ROOT / "rubrics")], "no rubric"),
     (["{binary}", "--rubric", A4], "Error:"),
+    (["{folder}", "--rubric", A4], "is a directory"),
+    (["{sub}", "--rubric", "{folder}"], "cannot read rubric"),
 ])
 def test_input_errors_exit_2_with_one_line(runner: CliRunner, tmp_path: Path, args: list[str], message: str) -> None:
     sub = tmp_path / "s.md"
@@ -89,7 +91,7 @@ def test_input_errors_exit_2_with_one_line(runner: CliRunner, tmp_path: Path, ar
     nomatch.write_text("Nothing that names any assignment.\n$$x = 1$$\n")
     binary = tmp_path / "b.tex"
     binary.write_bytes(b"\x00\x01\x02garbage")
-    args = [a.format(sub=sub, bad=bad, nomatch=nomatch, binary=binary) for a in args]
+    args = [a.format(sub=sub, bad=bad, nomatch=nomatch, binary=binary, folder=tmp_path) for a in args]
     result = runner.invoke(main, args)
     assert result.exit_code == 2, result.output
     assert message in result.stderr
