@@ -311,7 +311,13 @@ def _part(c: _Ctx, node: Any, problem: str, sections: tuple[str, ...], rctx: Sym
                 targets=_strings(node.get("target")), sections=_strings(node.get("section")) or sections,
                 context=ctx, options=options, prefer=prefer, block=block, text_pattern=None if text_pattern is None else str(text_pattern), check_steps=bool(node.get("steps", True)),
                 credit=credit, line=line_of(node))
-    fingerprint = hashlib.sha256(json.dumps(_plain(node), sort_keys=True, default=str).encode()).hexdigest()[:16]
+    # what decides this part's grades: its own entry, and the rubric-level context and credit and
+    # the derivation it takes its answer from (a change to any of them must regrade it)
+    expected_raw = node.get("expected") if isinstance(node.get("expected"), dict) else {}
+    source = (expected_raw.get("derive") or {}).get("from") if isinstance(expected_raw.get("derive"), dict) else None
+    decides = {"part": _plain(node), "problem_sections": list(sections), "context": rctx, "credit": rcredit,
+               "derivation": derivations.get(str(source)) if source else None}
+    fingerprint = hashlib.sha256(json.dumps(decides, sort_keys=True, default=repr).encode()).hexdigest()[:16]
     if kind == "prose":
         if "expected" in node:
             raise c.fail(f"part {pid!r}: a prose part has a model_answer, not an expected answer", node, "expected")

@@ -156,3 +156,15 @@ def test_locator_keys_are_validated(key: str, value: str, words: str) -> None:
     with pytest.raises(RubricError) as info:
         load_rubric_text(_with("points: 4", f"points: 4\n        {key}: {value}"), "demo.yaml")
     assert words in info.value.message and info.value.line == 13
+
+
+@pytest.mark.parametrize("old, new", [
+    ("functions: [sigma]", "functions: [sigma, phi]"),  # rubric-level context
+    ("definitions: {'\\sigma(x)': '\\frac{1}{1+e^{-x}}'}", "definitions: {'\\sigma(x)': '\\frac{2}{1+e^{-x}}'}"),
+])
+def test_rubric_level_changes_change_the_part_fingerprints(old: str, new: str) -> None:
+    """--regrade regrades the parts whose fingerprint moved: a rubric-level change must move them."""
+    a = load_rubric_text(GOOD)
+    b = load_rubric_text(_with(old, new))
+    assert a.part_fingerprints["1.a"] != b.part_fingerprints["1.a"]
+    assert a.part_fingerprints == load_rubric_text(GOOD).part_fingerprints
