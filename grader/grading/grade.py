@@ -8,7 +8,7 @@ answer, a comparison that timed out, prose) the verdict is ``needs_review``, nev
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sympy
@@ -80,6 +80,12 @@ def _grade_located(part: Part, doc: Document, graded: dict[str, _Graded], cache:
     first: _Graded | None = None
     for chosen in ordered[:3]:
         graded_one = grade_answer(part, chosen.latex, graded=graded, cache=cache, candidate=chosen, alternatives=alternatives)
+        if graded_one.result.verdict in ("incorrect", "partial") and chosen.how == "section-last" and part.targets:
+            # found only as "the last display of the section", not by its name: a wrong value may be
+            # another quantity, so a person decides rather than the grader guessing
+            r = graded_one.result
+            note = f"The answer was located only as the last formula of section {chosen.section}; a person should confirm it is this part's answer."
+            return _Graded(replace(r, verdict="needs_review", points=0.0, feedback=f"{note} {r.feedback or ''}".strip(), diagnosis=r.diagnosis or "AMBIGUOUS_LOCATION"), graded_one.value)
         if graded_one.result.verdict != "unparsed":
             return graded_one
         first = first or graded_one  # an unreadable candidate: try the next one before giving up

@@ -133,3 +133,20 @@ def test_grading_is_deterministic(a4_rubric) -> None:  # type: ignore[no-untyped
     a = grade_submission(text, a4_rubric).to_json()
     b = grade_submission(text, a4_rubric).to_json()
     assert a == b
+
+
+@pytest.mark.parametrize("display, verdict", [
+    ("1.0133", "correct"),  # found as the section's last formula, and it is the value asked for
+    ("1.5", "needs_review"),  # wrong, but never named E: maybe another quantity, so a person decides
+])
+def test_an_unnamed_answer_is_graded_only_when_right(a4_rubric, display: str, verdict: str) -> None:  # type: ignore[no-untyped-def]
+    text = _doc(f"""
+        ## 2 Problem 2
+        ### 2.1 Forward
+        The loss of the network comes out as
+        $${display}$$
+        """)
+    part = {p.id: p for p in grade_submission(text, a4_rubric, only_parts={"2.E"}).parts}["2.E"]
+    assert part.verdict == verdict
+    if verdict == "needs_review":
+        assert part.points == 0 and "last formula of section 2.1" in (part.feedback or "")
