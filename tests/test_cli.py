@@ -132,3 +132,16 @@ def test_derive_command(runner: CliRunner, args: list[str], code: int, needle: s
     assert result.exit_code == code, result.output
     assert needle in (result.stdout if code == 0 else result.stderr)
     assert "Traceback" not in result.output
+
+
+def test_derive_from_a_spec_file(runner: CliRunner, tmp_path: Path) -> None:
+    spec = tmp_path / "net.yaml"
+    spec.write_text(
+        "derivation: network\nparams:\n  layers:\n    - linear: {W: [[0.5, -0.2], [0.1, 0.3]], b: [0, 0]}\n"
+        "    - sigmoid: {}\n  input: [1, 2]\n  target: [0, 1]\n  loss: squared_error\n  lr: 0.1\n"
+    )
+    result = runner.invoke(main, ["derive", "--spec", str(spec), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["derivation"] == "network"
+    assert {"loss", "grad.W", "updated.W"} <= set(out["quantities"])
