@@ -279,7 +279,7 @@ def export_cmd(gradebook: str, to: str, layout: str, output: str | None) -> None
     from grader.batch import export
 
     try:
-        text = export(gradebook, to=to, layout=layout, out=None)
+        text = export(gradebook, to="json" if to == "json" else "csv", layout=layout, out=None)
     except GraderError as exc:
         _fail(str(exc))
     _write(text, output)

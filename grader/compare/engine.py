@@ -327,8 +327,8 @@ class _Comparer:
         digits = _digits_of(s_raw, decimals)
         if digits is None:
             # arithmetic on decimals (0.4 - 0.5 * 0.0726666757): as exact as its rounded inputs
-            rounded = self.rounded(decimals)
-            rel = sum(_ulp(v, d) / abs(float(v)) for _, d, v in rounded if v) if rounded else EXACT_REL
+            inputs = self.rounded(decimals)
+            rel = sum(_ulp(v, d) / abs(float(v)) for _, d, v in inputs if v) if inputs else EXACT_REL
             return close(x, s, rel), False
         ulp = _ulp(s_raw, digits)
         xv, sv = complex(sympy.N(x, 30)), complex(sympy.N(s, 30))

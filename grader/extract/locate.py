@@ -284,7 +284,7 @@ def _section_last(
     index, block = display[-1]
     chains = [c for c in document_chains(doc, lines=lambda line: line == block.line) if index in c.blocks]
     if query.kind == "system" or split_system(block.latex) is not None or not chains:
-        value, steps = block.latex, (Step(block.latex, "", 0, block.content_line),)
+        value, steps = block.latex, tuple[Step, ...]((Step(block.latex, "", 0, block.content_line),))
     else:
         chain = chains[-1]
         steps = chain.steps

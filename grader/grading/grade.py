@@ -189,7 +189,7 @@ def grade_answer(part: Part, latex: str, *, graded: dict[str, _Graded] | None = 
             value = None
     steps = _check_steps(part, candidate) if (candidate and part.check_steps) else ()
     spots = lost_operator(latex)
-    common = dict(location=loc, alternatives=alternatives, steps=steps)
+    where = _Where(alternatives, steps)
 
     if spots and verdict.equivalent is not True:
         fixed = repaired(latex, spots)
@@ -198,46 +198,46 @@ def grade_answer(part: Part, latex: str, *, graded: dict[str, _Graded] | None = 
         if again.equivalent:
             note += f"; read as {fixed!r} the answer is correct"
         return _Graded(_result(part, "needs_review", 0.0, latex, loc, "manual", note + ". A person should check it.",
-                               diagnosis="DAMAGED", **common), value)
+                               diagnosis="DAMAGED", where=where), value)
     if verdict.equivalent is True:
         wrong = [s for s in steps if s.startswith("step")]
-        common["steps"] = tuple(wrong)
+        where = _Where(alternatives, tuple(wrong))
         if wrong:
             pts = part.points * part.credit.wrong_step
             label = "correct" if pts >= part.points else "partial"
             return _Graded(_result(part, label, pts, latex, loc, verdict.method, f"The final answer is right, but {wrong[0]}.",
-                                   diagnosis="WRONG_STEP", **common), value)
-        return _Graded(_result(part, "correct", part.points, latex, loc, verdict.method, None, **common), value)
+                                   diagnosis="WRONG_STEP", where=where), value)
+        return _Graded(_result(part, "correct", part.points, latex, loc, verdict.method, None, where=where), value)
     if verdict.equivalent is None:
         if verdict.diagnosis == "UNPARSED":
             fb = f"Your answer could not be read: {verdict.error}." if verdict.error else "Your answer could not be read."
-            return _Graded(_result(part, "unparsed", 0.0, latex, loc, "none", fb, diagnosis="UNPARSED", **common), None)
+            return _Graded(_result(part, "unparsed", 0.0, latex, loc, "none", fb, diagnosis="UNPARSED", where=where), None)
         return _Graded(_result(part, "needs_review", 0.0, latex, loc, verdict.method,
                                f"The grader could not decide ({verdict.error or verdict.diagnosis}); a person will check.",
-                               diagnosis=verdict.diagnosis, **common), value)
+                               diagnosis=verdict.diagnosis, where=where), value)
     # not equal: specific responses, then follow-through, then diagnosis credit, then steps
     for resp in part.responses:
         if _compare(part, resp.answer, latex, cache).equivalent:
             return _Graded(_result(part, resp.verdict, min(resp.points, part.points), latex, loc, verdict.method,
-                                   resp.feedback or verdict.feedback, diagnosis=verdict.diagnosis, **common), value)
+                                   resp.feedback or verdict.feedback, diagnosis=verdict.diagnosis, where=where), value)
     follow = _follow_through(part, latex, graded, cache)
     if follow is not None:
         pts = part.points * part.follow_through.credit if part.follow_through else 0.0
         label = "correct" if pts >= part.points else "partial"
         return _Graded(_result(part, label, pts, latex, loc, "follow-through",
                                f"Consistent with your earlier answer to {follow}, which was wrong.",
-                               diagnosis="FOLLOW_THROUGH", **common), value)
+                               diagnosis="FOLLOW_THROUGH", where=where), value)
     frac = part.credit.for_diagnosis(verdict.diagnosis)
     if frac is not None and frac > 0:
         return _Graded(_result(part, "partial", part.points * frac, latex, loc, verdict.method, verdict.feedback,
-                               diagnosis=verdict.diagnosis, **common), value)
+                               diagnosis=verdict.diagnosis, where=where), value)
     right_step = [s for s in steps if s.startswith("reached")]
     if right_step and part.credit.right_step_wrong_final > 0:
         return _Graded(_result(part, "partial", part.points * part.credit.right_step_wrong_final, latex, loc, verdict.method,
                                f"A step of your derivation is right ({right_step[0]}), but the final statement is not.",
-                               diagnosis=verdict.diagnosis or "WRONG_FINAL", **common), value)
+                               diagnosis=verdict.diagnosis or "WRONG_FINAL", where=where), value)
     return _Graded(_result(part, "incorrect", 0.0, latex, loc, verdict.method, verdict.feedback or "Not equal to the expected answer.",
-                           diagnosis=verdict.diagnosis, **common), value)
+                           diagnosis=verdict.diagnosis, where=where), value)
 
 
 def _compare(part: Part, expected: Any, latex: str, cache: VerdictCache | None) -> Verdict:
@@ -385,11 +385,19 @@ def _values(parsed: Parsed) -> list[Any]:
     return []
 
 
+@dataclass(frozen=True)
+class _Where:
+    """What a report shows around an answer: the other candidates found and the step notes."""
+
+    alternatives: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+
+
 def _result(part: Part, verdict: str, points: float, answer: str | None, loc: Location | None, method: str, feedback: str | None,
-            *, diagnosis: str | None = None, expected: str | None = None, alternatives: tuple[str, ...] = (),
-            steps: tuple[str, ...] = (), location: Location | None = None) -> PartResult:
+            *, diagnosis: str | None = None, expected: str | None = None, where: _Where | None = None) -> PartResult:
+    w = where or _Where()
     return PartResult(
         id=part.id, title=part.title, points=round(points, 4), max_points=part.points, verdict=verdict, answer=answer,
-        location=location or loc or Location(), expected=expected if expected is not None else part.expected_latex,
-        method=method, feedback=feedback, diagnosis=diagnosis, problem=part.problem, alternatives=alternatives, steps=steps,
+        location=loc or Location(), expected=expected if expected is not None else part.expected_latex,
+        method=method, feedback=feedback, diagnosis=diagnosis, problem=part.problem, alternatives=w.alternatives, steps=w.steps,
     )

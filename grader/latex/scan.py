@@ -178,11 +178,11 @@ class _Scanner:
                 name = inner[0]
                 text = name.canonical if cmd in _FONTS else f"{_ACCENTS[cmd]}{{{name.canonical}}}"
                 return text, b + 1
-            inner = self.read_base(k)
-            if inner is None:
+            bare = self.read_base(k)
+            if bare is None:
                 return None
-            text = inner[0] if cmd in _FONTS else f"{_ACCENTS[cmd]}{{{inner[0]}}}"
-            return text, inner[1]
+            text = bare[0] if cmd in _FONTS else f"{_ACCENTS[cmd]}{{{bare[0]}}}"
+            return text, bare[1]
         return None
 
     def read_word(self, i: int) -> tuple[str, int] | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ class _Ctx:
                 raise self.fail(f"unknown key {k!r} in {what} (did you mean {close!r}?)", node, str(k))
         return node  # type: ignore[return-value]
 
-    def require(self, node: LineDict, key: str, what: str) -> Any:
+    def require(self, node: dict[Any, Any], key: str, what: str) -> Any:
         if key not in node or node[key] in (None, ""):
             raise self.fail(f"{what} needs {key!r}", node)
         return node[key]
@@ -307,9 +308,10 @@ def _part(c: _Ctx, node: Any, problem: str, sections: tuple[str, ...], rctx: Sym
         except re.error as exc:
             raise c.fail(f"part {pid!r}: text is not a regular expression: {exc}", node, "text") from None
     title = str(node.get("title", pid))
-    base = dict(id=pid, title=title, points=float(points), kind=kind, problem=problem,
+    base = Part(id=pid, title=title, points=float(points), kind=kind, problem=problem,
                 targets=_strings(node.get("target")), sections=_strings(node.get("section")) or sections,
-                context=ctx, options=options, prefer=prefer, block=block, text_pattern=None if text_pattern is None else str(text_pattern), check_steps=bool(node.get("steps", True)),
+                context=ctx, options=options, prefer=prefer, block=block,
+                text_pattern=None if text_pattern is None else str(text_pattern), check_steps=bool(node.get("steps", True)),
                 credit=credit, line=line_of(node))
     # what decides this part's grades: its own entry, and the rubric-level context and credit and
     # the derivation it takes its answer from (a change to any of them must regrade it)
@@ -321,8 +323,8 @@ def _part(c: _Ctx, node: Any, problem: str, sections: tuple[str, ...], rctx: Sym
     if kind == "prose":
         if "expected" in node:
             raise c.fail(f"part {pid!r}: a prose part has a model_answer, not an expected answer", node, "expected")
-        return Part(**base, model_answer=str(node.get("model_answer") or ""), key_ideas=_strings(node.get("key_ideas")),
-                    samples=_samples(c, node, pid), fingerprint=fingerprint)
+        return replace(base, model_answer=str(node.get("model_answer") or ""), key_ideas=_strings(node.get("key_ideas")),
+                       samples=_samples(c, node, pid), fingerprint=fingerprint)
     expected_node = c.mapping(c.require(node, "expected", f"part {pid!r}"), f"the expected answer of {pid!r}", FIELDS["expected"], node, "expected")
     latex = expected_node.get("latex")
     derived, derived_from = None, None
@@ -354,8 +356,8 @@ def _part(c: _Ctx, node: Any, problem: str, sections: tuple[str, ...], rctx: Sym
         latex = latex if latex is not None else derived_parsed.latex
     responses = tuple(_response(c, r, pid) for r in (node.get("responses") or ()))
     follow = _follow(c, node.get("follow_through"), node, pid)
-    return Part(**base, expected_latex=str(latex), expected=parsed, derived_from=derived_from, responses=responses,
-                follow_through=follow, samples=_samples(c, node, pid), fingerprint=fingerprint)
+    return replace(base, expected_latex=str(latex), expected=parsed, derived_from=derived_from, responses=responses,
+                   follow_through=follow, samples=_samples(c, node, pid), fingerprint=fingerprint)
 
 
 _SHAPE = re.compile(r"^\s*\(?\s*(\d+(?:\s*(?:\\times|\\cdot|[x×*,])\s*\d+)+)\s*\)?\s*$")
