@@ -20,7 +20,7 @@ from itertools import combinations
 
 import sympy
 
-from grader.derive.params import to_matrix
+from grader.derive.params import to_exact, to_matrix
 from grader.derive.result import CatalogEntry, Quantity, entry
 from grader.errors import DerivationError
 
@@ -123,6 +123,15 @@ def _svm(p: dict[str, object]) -> dict[str, Quantity]:
     }
 
 
+def _svm_soft(p: dict[str, object]) -> dict[str, Quantity]:
+    from grader.derive.svm_soft import soft_margin_quantities
+
+    C = to_exact(p["C"], "C")
+    if not C.is_Rational:
+        raise DerivationError("C must be a number")
+    return soft_margin_quantities(p["points"], p["labels"], C)  # type: ignore[return-value]
+
+
 CATALOG: tuple[CatalogEntry, ...] = (
     entry(
         "svm_hard_margin",
@@ -132,5 +141,15 @@ CATALOG: tuple[CatalogEntry, ...] = (
             ("labels", "+1 or -1 for each point", [1, 1, 1, -1, -1, -1]),
         ],
         _svm,
+    ),
+    entry(
+        "svm_soft_margin",
+        "exact soft-margin SVM with penalty C: w, b, multipliers (0 <= lambda <= C), slacks, objective",
+        [
+            ("points", "the data, one point per row", [[0, 0], [1, 1], [2, 0], [0, 2], [2, 2], [1, 0.5]]),
+            ("labels", "+1 or -1 for each point", [-1, 1, -1, 1, 1, -1]),
+            ("C", "the penalty on slack", 1),
+        ],
+        _svm_soft,
     ),
 )
