@@ -46,7 +46,6 @@ def solve_soft_margin(points: list[Matrix], labels: list[int], C: sympy.Rational
 
 
 def _certify(points: list[Matrix], labels: list[int], C: sympy.Rational, free: tuple[int, ...], upper: tuple[int, ...]) -> tuple[Matrix, sympy.Rational, list[sympy.Rational]] | None:
-    m = len(points)
     k = len(free)
     base = Matrix(sympy.Add(*[C * labels[i] * points[i] for i in upper])) if upper else Matrix.zeros(points[0].rows, 1)
     if k == 0:
@@ -80,7 +79,7 @@ def _certify_no_free(points: list[Matrix], labels: list[int], C: sympy.Rational,
     for i, x in enumerate(points):
         f = (w.T * x)[0, 0]
         # at C: y (f + b) <= 1; inactive: y (f + b) >= 1
-        bound = labels[i] * 1 - f if labels[i] == 1 else -1 - f
+        bound = 1 - f if labels[i] == 1 else -1 - f
         at_c = i in upper
         if (labels[i] == 1) == at_c:
             hi = min(hi, bound)
