@@ -413,8 +413,16 @@ def make_symbol(canonical: str, base: str, ctx: SymbolContext) -> sympy.Symbol:
 
 
 def apply_function(name: str, args: tuple[Any, ...]) -> Any:
-    """A function applied to arguments; the standard activations get their meaning."""
+    """A function applied to arguments; the standard activations get their meaning, entrywise on a
+    matrix (``\\text{ReLU}(X)``), and softmax of a vector is a vector."""
     lowered = name.lower()
+    if len(args) == 1 and isinstance(args[0], sympy.MatrixBase):
+        m = args[0]
+        if lowered == "softmax":
+            total = sum((sympy.exp(v) for v in m), sympy.Integer(0))
+            return sympy.ImmutableMatrix(m.shape[0], m.shape[1], [sympy.exp(v) / total for v in m])
+        if lowered in ("sigmoid", "relu", "softplus", "tanh"):
+            return sympy.ImmutableMatrix(m.shape[0], m.shape[1], [apply_function(name, (v,)) for v in m])
     if lowered == "sigmoid" and len(args) == 1:
         return 1 / (1 + sympy.exp(-args[0]))
     if lowered == "relu" and len(args) == 1:

@@ -393,4 +393,9 @@ PAIRS: tuple[Pair, ...] = (
     _p("unparsed-stray-prime", r"x", r"'x", None, "UNPARSED"),
     _p("unparsed-empty", r"x", r"$$", None, "UNPARSED"),
     _p("unparsed-tex-macro", r"x", r"\def\a{x}\a", None, "UNPARSED"),
+    # -- activations applied to a written-out vector: entrywise, softmax as a vector ---------------
+    _p("relu-of-vector", r"\begin{bmatrix} 1 \\ 0 \end{bmatrix}", r"\text{ReLU}(\begin{bmatrix} 1 \\ -1 \end{bmatrix})", True),
+    _p("relu-of-vector-wrong", r"\begin{bmatrix} 1 \\ 1 \end{bmatrix}", r"\text{ReLU}(\begin{bmatrix} 1 \\ -1 \end{bmatrix})", False, None),
+    _p("softmax-of-vector", r"\begin{bmatrix} \frac{e}{1+e} \\ \frac{1}{1+e} \end{bmatrix}", r"\text{softmax}(\begin{bmatrix} 1 \\ 0 \end{bmatrix})", True),
+    _p("sigmoid-of-vector", r"\begin{bmatrix} \frac{1}{2} \\ \frac{1}{1+e^{-1}} \end{bmatrix}", r"\text{sigmoid}(\begin{bmatrix} 0 \\ 1 \end{bmatrix})", True),
 )
