@@ -145,3 +145,29 @@ def test_derive_from_a_spec_file(runner: CliRunner, tmp_path: Path) -> None:
     out = json.loads(result.stdout)
     assert out["derivation"] == "network"
     assert {"loss", "grad.W", "updated.W"} <= set(out["quantities"])
+
+
+def test_batch_stats_and_export_commands(runner: CliRunner, tmp_path: Path) -> None:
+    """The class commands end to end on the real engine: grade, resume, statistics, export."""
+    klass = tmp_path / "class"
+    klass.mkdir()
+    (klass / "alice.md").write_text(SUBMISSION)
+    (klass / "bob.md").write_text(SUBMISSION.replace("q_x - p_x", "p_x - q_x"))
+    (klass / "carol.md").write_text("")
+    book, csv_path, fb = tmp_path / "gb.sqlite", tmp_path / "grades.csv", tmp_path / "fb"
+    args = ["batch", str(klass), "--rubric", A4, "--jobs", "1", "--gradebook", str(book), "--csv", str(csv_path), "--feedback-dir", str(fb)]
+    first = runner.invoke(main, args)
+    assert first.exit_code == 0, first.output
+    rows = {line.split(",")[0]: line for line in csv_path.read_text().splitlines()[1:]}
+    assert set(rows) == {"alice", "bob", "carol"}
+    assert rows["alice"].split(",")[2] == "4" and rows["bob"].split(",")[2] == "2"  # 1.dEdz: correct, SIGN
+    assert "empty" in rows["carol"]
+    assert sorted(p.name for p in fb.iterdir()) == ["alice.md", "bob.md", "carol.md"]
+    again = runner.invoke(main, args)
+    assert again.exit_code == 0 and "3 already in the gradebook" in again.stderr
+    stats = runner.invoke(main, ["stats", str(book)])
+    assert stats.exit_code == 0 and "SIGN" in stats.stdout
+    exported = runner.invoke(main, ["export", str(book), "--to", "json"])
+    assert exported.exit_code == 0 and json.loads(exported.stdout)
+    canvas = runner.invoke(main, ["export", str(book), "--to", "csv", "--layout", "canvas"])
+    assert canvas.exit_code == 0 and canvas.stdout.startswith("Student,ID,SIS User ID")
