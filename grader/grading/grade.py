@@ -87,10 +87,24 @@ def _grade_located(part: Part, doc: Document, graded: dict[str, _Graded], cache:
             note = f"The answer was located only as the last formula of section {chosen.section}; a person should confirm it is this part's answer."
             return _Graded(replace(r, verdict="needs_review", points=0.0, feedback=f"{note} {r.feedback or ''}".strip(), diagnosis=r.diagnosis or "AMBIGUOUS_LOCATION"), graded_one.value)
         if graded_one.result.verdict != "unparsed":
-            return graded_one
+            return _note_right_alternative(part, graded_one, candidates[0].conflicts, cache)
         first = first or graded_one  # an unreadable candidate: try the next one before giving up
     assert first is not None
     return first
+
+
+def _note_right_alternative(part: Part, graded_one: _Graded, conflicts: tuple[Candidate, ...], cache: VerdictCache | None) -> _Graded:
+    """When the counted answer is wrong but another value the student wrote is right, say so (the
+    rubric's ``prefer`` still decides which one counts)."""
+    r = graded_one.result
+    if r.verdict in ("correct", "needs_review", "missing") or part.expected is None:
+        return graded_one
+    for other in conflicts[:3]:
+        if _compare(part, part.expected, other.latex, cache).equivalent:
+            which = "first" if part.prefer == "first" else "final"
+            note = f"Your value on line {other.line} ({other.latex[:60]}) is right, but the {which} statement counts."
+            return _Graded(replace(r, feedback=f"{r.feedback} {note}" if r.feedback else note), graded_one.value)
+    return graded_one
 
 
 _RELATION = re.compile(r"=|\\(?:le|ge|leq|geq|neq|approx)(?![a-zA-Z])|<|>")

@@ -150,3 +150,16 @@ def test_an_unnamed_answer_is_graded_only_when_right(a4_rubric, display: str, ve
     assert part.verdict == verdict
     if verdict == "needs_review":
         assert part.points == 0 and "last formula of section 2.1" in (part.feedback or "")
+
+
+def test_a_right_earlier_value_is_named_when_the_final_one_is_wrong(a4_rubric) -> None:  # type: ignore[no-untyped-def]
+    text = _doc(r"""
+        ## 2 Problem 2
+        ### 2.1 Forward
+        $$E = 1.0133$$
+        So in conclusion:
+        $$E = 1.2$$
+        """)
+    part = {p.id: p for p in grade_submission(text, a4_rubric, only_parts={"2.E"}).parts}["2.E"]
+    assert part.verdict == "incorrect" and part.answer == "1.2"  # the final statement counts
+    assert "line 3 (1.0133) is right, but the final statement counts" in (part.feedback or "")
