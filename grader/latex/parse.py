@@ -315,6 +315,8 @@ class _Reader:
                 raise LatexError(f"cannot read this LaTeX near {name!r}", self.original)
             repl[atom] = self.realise(tok, atom)
         out = raw.xreplace(repl) if repl else raw
+        if isinstance(out, (sympy.Max, sympy.Min)) and any(isinstance(a, (sympy.MatrixBase, sympy.MatrixExpr)) for a in out.args):
+            out = _entrywise_extremum(out)  # \max(0, Z): ReLU of a written-out matrix
         if isinstance(out, sympy.MatrixExpr) and not isinstance(out, sympy.MatrixBase) and not out.atoms(sympy.MatrixSymbol):
             out = out.as_explicit()  # B - 0.02 M of written-out matrices: one matrix of entries
         if isinstance(out, sympy.MatrixBase):
@@ -432,6 +434,22 @@ def apply_function(name: str, args: tuple[Any, ...]) -> Any:
     if lowered == "tanh" and len(args) == 1:
         return sympy.tanh(args[0])
     return sympy.Function(name)(*args)
+
+
+def _entrywise_extremum(e: Any) -> Any:
+    """``Max``/``Min`` of scalars and equally shaped matrices, entry by entry."""
+    args = [a.as_explicit() if isinstance(a, sympy.MatrixExpr) and not a.atoms(sympy.MatrixSymbol) else a for a in e.args]
+    if any(isinstance(a, sympy.MatrixExpr) and not isinstance(a, sympy.MatrixBase) for a in args):
+        raise LatexError("\\max or \\min of a symbolic matrix: write it entry by entry")
+    e = e.func(*args, evaluate=False)
+    mats = [a for a in e.args if isinstance(a, sympy.MatrixBase)]
+    shape = mats[0].shape
+    if any(m.shape != shape for m in mats):
+        raise LatexError("\\max or \\min of matrices of different shapes")
+    entries = []
+    for k in range(shape[0] * shape[1]):
+        entries.append(e.func(*[a[k] if isinstance(a, sympy.MatrixBase) else a for a in e.args]))
+    return sympy.ImmutableMatrix(shape[0], shape[1], entries)
 
 
 def _softmax_entry(args: tuple[Any, ...], index: Any, ctx: SymbolContext) -> Any:

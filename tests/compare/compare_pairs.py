@@ -140,7 +140,7 @@ PAIRS: tuple[Pair, ...] = (
     _p("mlp-w-new-shape", W_NEW, r"\begin{bmatrix} 0.99138 & -0.00862117 \end{bmatrix}", False, "SHAPE"),
     _p("mlp-dw-outer", r"\begin{bmatrix} \frac{e}{1+e} - 0.3 \\ 0 \end{bmatrix}\begin{bmatrix} 1 & 1 \end{bmatrix}", r"\begin{bmatrix} \frac{e}{1+e} - 0.3 & \frac{e}{1+e} - 0.3 \\ 0 & 0 \end{bmatrix}", True),
     _p("mlp-dw-inner", r"\begin{bmatrix} \frac{e}{1+e} - 0.3 \\ 0 \end{bmatrix}\begin{bmatrix} 1 & 1 \end{bmatrix}", r"\begin{bmatrix} \frac{e}{1+e} - 0.3 \\ 0 \end{bmatrix}", False, "SHAPE"),
-    _p("mlp-relu-forward", r"\begin{bmatrix} 1 \\ 0 \end{bmatrix}", r"\max\left(0, \begin{bmatrix} 1 & 0 \\ 0 & -1 \end{bmatrix}\begin{bmatrix} 1 \\ 1 \end{bmatrix}\right)", True, None, xfail="an elementwise max over a written-out matrix is read as a scalar max"),
+    _p("mlp-relu-forward", r"\begin{bmatrix} 1 \\ 0 \end{bmatrix}", r"\max\left(0, \begin{bmatrix} 1 & 0 \\ 0 & -1 \end{bmatrix}\begin{bmatrix} 1 \\ 1 \end{bmatrix}\right)", True, None),
     _p("mlp-matmul", r"\begin{bmatrix} 1 \\ -1 \end{bmatrix}", r"\begin{bmatrix} 1 & 0 \\ 0 & -1 \end{bmatrix}\begin{bmatrix} 1 \\ 1 \end{bmatrix}", True),
     _p("mlp-matmul-wrong", r"\begin{bmatrix} 1 \\ -1 \end{bmatrix}", r"\begin{bmatrix} 1 \\ 1 \end{bmatrix}", False, None),
     _p("mlp-lr-half", r"0.02", r"\frac{1}{50}", True),
