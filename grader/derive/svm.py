@@ -58,24 +58,36 @@ def solve_hard_margin(points: list[Matrix], labels: list[int]) -> tuple[Matrix, 
     raise DerivationError("the data are not linearly separable: no hard-margin solution exists")
 
 
-def _try_active_set(points: list[Matrix], labels: list[int], subset: tuple[int, ...]) -> tuple[Matrix, sympy.Rational, list[sympy.Rational]] | None:
-    k = len(subset)
+def solve_free(points: list[Matrix], labels: list[int], free: tuple[int, ...], base: Matrix, bound_sum: sympy.Expr) -> tuple[list[sympy.Expr], sympy.Expr] | None:
+    """The KKT equations on the points whose multipliers are free: ``y_j (w . x_j + b) = 1`` with
+    ``w = base + sum_free lambda_i y_i x_i`` and ``sum_free lambda_i y_i + bound_sum = 0``, solved for
+    ``(lambda_free, b)``; None when singular. ``base`` and ``bound_sum`` carry the multipliers fixed
+    at the bound C of a soft margin (zero for a hard margin)."""
+    k = len(free)
     system = sympy.zeros(k + 1, k + 1)
     rhs = sympy.zeros(k + 1, 1)
-    for r, j in enumerate(subset):
-        for c, i in enumerate(subset):
+    for r, j in enumerate(free):
+        for c, i in enumerate(free):
             system[r, c] = labels[j] * labels[i] * (points[i].T * points[j])[0, 0]
         system[r, k] = labels[j]
-        rhs[r, 0] = 1
-    for c, i in enumerate(subset):
+        rhs[r, 0] = 1 - labels[j] * (base.T * points[j])[0, 0]
+    for c, i in enumerate(free):
         system[k, c] = labels[i]
+    rhs[k, 0] = -bound_sum
     if system.det() == 0:
         return None
     solution = system.LUsolve(rhs)
-    lam_s = list(solution[:k])
+    return list(solution[:k]), solution[k]
+
+
+def _try_active_set(points: list[Matrix], labels: list[int], subset: tuple[int, ...]) -> tuple[Matrix, sympy.Rational, list[sympy.Rational]] | None:
+    k = len(subset)
+    solved = solve_free(points, labels, subset, Matrix.zeros(points[0].rows, 1), sympy.S.Zero)
+    if solved is None:
+        return None
+    lam_s, b = solved
     if any(v < 0 for v in lam_s):
         return None
-    b = solution[k]
     w = Matrix(sympy.Add(*[lam_s[c] * labels[i] * points[i] for c, i in enumerate(subset)]) if k else sympy.zeros(points[0].rows, 1))
     if any(labels[i] * ((w.T * points[i])[0, 0] + b) < 1 for i in range(len(points))):
         return None

@@ -15,7 +15,7 @@ from itertools import product
 
 import sympy
 
-from grader.derive.svm import Matrix, read_data
+from grader.derive.svm import Matrix, read_data, solve_free
 from grader.errors import DerivationError
 
 #: Largest data set searched exhaustively when the SMO proposal does not certify.
@@ -50,23 +50,12 @@ def _certify(points: list[Matrix], labels: list[int], C: sympy.Rational, free: t
     base = Matrix(sympy.Add(*[C * labels[i] * points[i] for i in upper])) if upper else Matrix.zeros(points[0].rows, 1)
     if k == 0:
         return _certify_no_free(points, labels, C, upper, base)
-    system = sympy.zeros(k + 1, k + 1)
-    rhs = sympy.zeros(k + 1, 1)
-    for r, j in enumerate(free):
-        for c, i in enumerate(free):
-            system[r, c] = labels[j] * labels[i] * (points[i].T * points[j])[0, 0]
-        system[r, k] = labels[j]
-        rhs[r, 0] = 1 - labels[j] * (base.T * points[j])[0, 0]
-    for c, i in enumerate(free):
-        system[k, c] = labels[i]
-    rhs[k, 0] = -sum(C * labels[i] for i in upper)
-    if system.det() == 0:
+    solved = solve_free(points, labels, free, base, sum(C * labels[i] for i in upper))
+    if solved is None:
         return None
-    sol = system.LUsolve(rhs)
-    lam_f = list(sol[:k])
+    lam_f, b = solved
     if any(v <= 0 or v >= C for v in lam_f):
         return None
-    b = sol[k]
     w = Matrix(base + sympy.Add(*[lam_f[c] * labels[i] * points[i] for c, i in enumerate(free)]))
     return _check(points, labels, C, free, upper, lam_f, w, b)
 
