@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from grader.batch import run_batch, stats  # noqa: E402
-from grader.model import PartResult, Report, Verdict, VerdictCache  # noqa: E402
+from grader.model import Outcome, PartResult, Report, Verdict, VerdictCache  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -279,12 +279,12 @@ def fake_grade(text: str, rubric: Any, *, submission: str, cache: VerdictCache |
             time.sleep(cost)  # what a symbolic comparison costs, roughly
             table = part.table
             if normalise(ans) in {normalise(c) for c in table.correct}:
-                v = Verdict(True, "symbolic", evidence=json.dumps(["correct", part.points]))
+                v = Verdict.correct("symbolic", evidence=json.dumps(["correct", part.points]))
             else:
                 w = next((w for w in table.wrong if normalise(w.answer) == normalise(ans)), None)
-                v = (Verdict(False, "numeric", w.diagnosis, f"{w.diagnosis}: look again",
-                             evidence=json.dumps([w.verdict, w.points])) if w else
-                     Verdict(None, "none", "UNDECIDED", evidence=json.dumps(["needs_review", 0])))
+                v = (Verdict.incorrect("numeric", w.diagnosis, f"{w.diagnosis}: look again",
+                                       evidence=json.dumps([w.verdict, w.points])) if w else
+                     Verdict(outcome=Outcome.UNDECIDED, diagnosis="UNDECIDED", evidence=json.dumps(["needs_review", 0])))
             if cache is not None:
                 cache.put(key, v)
         verdict, pts = json.loads(v.evidence or '["needs_review", 0]')

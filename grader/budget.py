@@ -10,6 +10,7 @@ overruns. Calls made from inside the worker run inline: the outer limit covers t
 from __future__ import annotations
 
 import atexit
+import io
 import os
 import pickle
 import resource
@@ -23,9 +24,12 @@ from grader.errors import BudgetExceeded, GraderError
 
 T = TypeVar("T")
 
-#: Limits used when the caller does not name one.
-DEFAULT_SECONDS = 5.0
-DEFAULT_MEMORY_MB = 1024
+#: The one definition of the limits of a limited call (a parse, a comparison, a derivation);
+#: rubric tolerances and command options override the time, never by a constant of their own.
+CALL_SECONDS = 5.0
+MEMORY_MB = 1024
+#: A rubric's derivation (an SVM's KKT system, a network's gradients) may take longer.
+DERIVE_SECONDS = 120.0
 
 _IN_WORKER = False
 
@@ -66,17 +70,65 @@ def _serve(conn: Connection, memory_mb: int) -> None:
         except BaseException as exc:  # noqa: BLE001 - every failure must travel back
             outcome = ("error", exc)
         try:
-            conn.send(outcome)
+            conn.send_bytes(inert_dumps(outcome))
         except MemoryError:
-            conn.send(("memory", None))
+            conn.send_bytes(inert_dumps(("memory", None)))
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
-            conn.send(("error", GraderError(f"result could not be returned: {exc}")))
+            conn.send_bytes(inert_dumps(("error", GraderError(f"result could not be returned: {exc}"))))
+
+
+class _InertPickler(pickle.Pickler):
+    """Pickles SymPy trees so that unpickling rebuilds them without evaluating anything.
+
+    SymPy objects unpickle by calling their constructors, which evaluate: a result holding the
+    unevaluated ``10**(10**10)`` would be computed by the parent, outside every limit. Each
+    compound node is instead rebuilt with evaluation off (it was already in canonical form
+    where it was made); atoms (numbers, symbols) and explicit matrices pickle as usual, their
+    entries going through this pickler too.
+    """
+
+    def reducer_override(self, obj: Any) -> Any:
+        basic = _sympy_basic()
+        if basic is None or not isinstance(obj, basic) or not obj.args or _is_explicit_matrix(obj):
+            return NotImplemented
+        return _rebuild_unevaluated, (type(obj), obj.args)
+
+
+def _sympy_basic() -> Any:
+    import sys
+
+    core = sys.modules.get("sympy.core.basic")
+    return getattr(core, "Basic", None)
+
+
+def _is_explicit_matrix(obj: Any) -> bool:
+    import sys
+
+    matrices = sys.modules.get("sympy.matrices")
+    return matrices is not None and isinstance(obj, matrices.MatrixBase)
+
+
+def _rebuild_unevaluated(cls: Any, args: tuple[Any, ...]) -> Any:
+    from sympy.core.parameters import evaluate
+
+    with evaluate(False):
+        try:
+            return cls(*args, evaluate=False)
+        except TypeError:
+            return cls(*args)
+
+
+def inert_dumps(obj: Any) -> bytes:
+    """``pickle.dumps`` whose SymPy trees unpickle inert (see ``_InertPickler``)."""
+    buf = io.BytesIO()
+    _InertPickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    return buf.getvalue()
 
 
 class LimitedWorker:
     """A forked helper process that runs one call at a time under time and memory limits."""
 
-    def __init__(self, memory_mb: int = DEFAULT_MEMORY_MB) -> None:
+    def __init__(self, memory_mb: int = MEMORY_MB) -> None:
         self.memory_mb = memory_mb
         self._pid: int | None = None
         self._conn: Connection | None = None
@@ -112,7 +164,7 @@ class LimitedWorker:
             self._conn.close()
         self._pid, self._conn = None, None
 
-    def call(self, fn: Callable[..., T], *args: Any, seconds: float = DEFAULT_SECONDS, **kwargs: Any) -> T:
+    def call(self, fn: Callable[..., T], *args: Any, seconds: float = CALL_SECONDS, **kwargs: Any) -> T:
         """Run ``fn(*args, **kwargs)`` in the worker; raise BudgetExceeded past the limits.
 
         ``fn`` and its arguments must pickle (module-level functions, plain data, SymPy objects).
@@ -134,7 +186,7 @@ class LimitedWorker:
                 self.stop()
                 raise BudgetExceeded("time", seconds, getattr(fn, "__name__", ""))
             try:
-                status, payload = self._conn.recv()
+                status, payload = pickle.loads(self._conn.recv_bytes())
             except (EOFError, OSError):
                 self.stop()  # the worker died: the kernel or the allocator killed it
                 raise BudgetExceeded("memory", self.memory_mb, getattr(fn, "__name__", "")) from None
@@ -148,7 +200,7 @@ class LimitedWorker:
 _default: LimitedWorker | None = None
 
 
-def limited(fn: Callable[..., T], *args: Any, seconds: float = DEFAULT_SECONDS, **kwargs: Any) -> T:
+def limited(fn: Callable[..., T], *args: Any, seconds: float = CALL_SECONDS, **kwargs: Any) -> T:
     """Run ``fn`` in this process's shared limited worker (see LimitedWorker.call)."""
     global _default
     if _default is None:

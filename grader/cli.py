@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 
 import click
 
-from grader.errors import BudgetExceeded, GraderError
+from grader.errors import BudgetExceeded, GraderError, LatexError
 
 PROJECT_RUBRICS = Path(__file__).resolve().parent.parent / "rubrics"
 
@@ -111,8 +111,10 @@ def compare_cmd(expected: str, answer: str, given: tuple[str, ...], assume: tupl
     error = v.error
     if v.equivalent is None and error is None:
         error = v.diagnosis or "could not decide"
-    out: dict[str, Any] = {"equivalent": v.equivalent, "method": v.method, "diagnosis": v.diagnosis,
-                           "expected": expected, "answer": answer, "error": error}
+    out: dict[str, Any] = {"equivalent": v.equivalent, "outcome": v.outcome.value, "method": v.method,
+                           "diagnosis": v.diagnosis, "expected": expected, "answer": answer, "error": error}
+    if v.span is not None:
+        out["span"] = list(v.span)
     if fmt == "json":
         out["feedback"] = v.feedback
         out["evidence"] = v.evidence
@@ -123,6 +125,12 @@ def compare_cmd(expected: str, answer: str, given: tuple[str, ...], assume: tupl
     for line in (v.feedback, v.evidence, error):
         if line:
             click.echo(f"  {line}")
+    if v.span is not None:
+        click.echo(_indent(LatexError(v.error or "", answer, v.span).pointer().split("\n", 1)[-1]))
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"  {line}" for line in text.splitlines())
 
 
 @main.command("derive")
@@ -137,7 +145,6 @@ def derive_cmd(name: str | None, params: tuple[str, ...], spec: str | None, fmt:
 
     from grader import budget
     from grader.derive import list_derivations, load_spec
-    from grader.rubric.derived import DERIVE_SECONDS
 
     try:
         if list_all or (name is None and spec is None):
@@ -156,7 +163,7 @@ def derive_cmd(name: str | None, params: tuple[str, ...], spec: str | None, fmt:
             except yaml.YAMLError:
                 _fail(f"--param {item!r}: the value is not valid YAML")
         assert name is not None
-        click.echo(budget.limited(_render_derivation, name, values, fmt, seconds=DERIVE_SECONDS), nl=False)
+        click.echo(budget.limited(_render_derivation, name, values, fmt, seconds=budget.DERIVE_SECONDS), nl=False)
     except BudgetExceeded as exc:
         _fail(f"derivation {name!r} stopped: {exc}")
     except GraderError as exc:

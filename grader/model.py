@@ -7,24 +7,46 @@ compared, pickled to a worker and back, and stored in the gradebook without surp
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any, Protocol
 
-#: Verdicts a graded part can get (CONTRACT.md).
-PART_VERDICTS = ("correct", "partial", "incorrect", "missing", "unparsed", "needs_review")
+
+class PartVerdict(StrEnum):
+    """What a graded part gets (CONTRACT.md); a str, so JSON, SQLite and CSV see the word."""
+
+    CORRECT = "correct"
+    PARTIAL = "partial"
+    INCORRECT = "incorrect"
+    MISSING = "missing"
+    UNPARSED = "unparsed"
+    NEEDS_REVIEW = "needs_review"
 
 
-@dataclass(frozen=True)
+#: Verdicts a graded part can get, in the order reports list them.
+PART_VERDICTS = tuple(v.value for v in PartVerdict)
+
+
+class Outcome(StrEnum):
+    """The result of one comparison: equal, not equal, cannot tell, or the answer does not read."""
+
+    CORRECT = "correct"
+    INCORRECT = "incorrect"
+    UNDECIDED = "undecided"  # a time limit, too few evaluable points, an author problem
+    INVALID = "invalid"  # the student's answer does not parse (not the same as wrong)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Verdict:
     """Whether an answer equals the expected one, how that was decided, and what is wrong.
 
-    ``equivalent`` is three-valued: None means "could not tell" (a time limit, an undecidable
-    case, input that does not parse) and ``error`` then says why in one line. ``diagnosis`` is a
-    stable note code (``SIGN``, ``FACTOR:2``, ``RECIPROCAL``, ``TRANSPOSE``, ``MISSING_TERM``,
-    ``EXTRA_TERM``, ``LOG_BASE``, ``SHAPE``, ``ROUNDING``, ``TIMEOUT``, ``UNPARSED``...) so that
-    a class report can count them; ``feedback`` is the sentence shown to the student.
+    ``note`` is a stable code (``SIGN``, ``FACTOR:2``, ``RECIPROCAL``, ``TRANSPOSE``,
+    ``MISSING_TERM``, ``EXTRA_TERM``, ``LOG_BASE``, ``SHAPE``, ``ROUNDING``, ``TIMEOUT``,
+    ``UNPARSED``...) so that a class report can count them; ``feedback`` is the sentence shown
+    to the student, ``evidence`` what the instructor sees, ``error`` why it could not be
+    decided, ``span`` the offending part of the student's text.
     """
 
-    equivalent: bool | None
+    outcome: Outcome
     method: str = "none"
     diagnosis: str | None = None
     feedback: str | None = None
@@ -32,21 +54,61 @@ class Verdict:
     error: str | None = None
     span: tuple[int, int] | None = None
 
+    @property
+    def equivalent(self) -> bool | None:
+        """The three-valued answer of CONTRACT.md's ``grade compare``: None when not decided."""
+        if self.outcome is Outcome.CORRECT:
+            return True
+        if self.outcome is Outcome.INCORRECT:
+            return False
+        return None
+
+    @classmethod
+    def correct(cls, method: str, *, evidence: str | None = None) -> Verdict:
+        return cls(outcome=Outcome.CORRECT, method=method, evidence=evidence)
+
+    @classmethod
+    def incorrect(cls, method: str, diagnosis: str | None = None, feedback: str | None = None, *,
+                  evidence: str | None = None) -> Verdict:
+        return cls(outcome=Outcome.INCORRECT, method=method, diagnosis=diagnosis, feedback=feedback, evidence=evidence)
+
+    @classmethod
+    def undecided(cls, diagnosis: str, error: str, *, method: str = "none") -> Verdict:
+        return cls(outcome=Outcome.UNDECIDED, method=method, diagnosis=diagnosis, error=error)
+
+    @classmethod
+    def invalid(cls, error: str, span: tuple[int, int] | None) -> Verdict:
+        return cls(outcome=Outcome.INVALID, diagnosis="UNPARSED", feedback="Your answer could not be read.", error=error, span=span)
+
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out["outcome"] = self.outcome.value
+        out["equivalent"] = self.equivalent
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Verdict:
+        span = data.get("span")
+        return cls(outcome=Outcome(data["outcome"]), method=data.get("method", "none"), diagnosis=data.get("diagnosis"),
+                   feedback=data.get("feedback"), evidence=data.get("evidence"), error=data.get("error"),
+                   span=tuple(span) if span is not None else None)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
 class Location:
-    """Where an answer was found in the submission (1-based line, and the section heading)."""
+    """Where an answer was found in the submission (1-based line, and the section heading), and
+    for an answer that does not parse, the offending characters of the answer text (``span``)."""
 
     line: int | None = None
     section: str | None = None
+    span: tuple[int, int] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"line": self.line}
         if self.section:
             out["section"] = self.section
+        if self.span is not None:
+            out["span"] = list(self.span)
         return out
 
 
@@ -58,7 +120,7 @@ class PartResult:
     title: str
     points: float
     max_points: float
-    verdict: str
+    verdict: PartVerdict
     answer: str | None = None
     location: Location = field(default_factory=Location)
     expected: str | None = None

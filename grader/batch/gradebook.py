@@ -95,10 +95,7 @@ def verdict_to_json(v: Verdict) -> str:
 
 
 def verdict_from_json(s: str) -> Verdict:
-    d = json.loads(s)
-    if d.get("span") is not None:
-        d["span"] = tuple(d["span"])
-    return Verdict(**d)
+    return Verdict.from_json(json.loads(s))
 
 
 def rubric_parts(rubric: Any) -> list[dict[str, Any]]:

@@ -1,5 +1,11 @@
-"""Equivalence of answers: ``equivalent(expected, answer, context) -> Verdict``, with diagnosis."""
+"""Equivalence of answers: ``compare(student, reference, context) -> Verdict``, with diagnosis."""
 
-from grader.compare.engine import CompareOptions, compare_here, equivalent
+from grader.compare.engine import (
+    CompareOptions,
+    compare,
+    compare_follow_through,
+    compare_here,
+    equivalent,
+)
 
-__all__ = ["CompareOptions", "compare_here", "equivalent"]
+__all__ = ["CompareOptions", "compare", "compare_follow_through", "compare_here", "equivalent"]

@@ -6,23 +6,33 @@ defined name or of its definition.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import sympy
 from sympy.core.function import AppliedUndef
 
+from grader.errors import LatexError
 from grader.latex.context import SymbolContext
 from grader.latex.parse import parse_latex_here
 
 
 def definition_rules(ctx: SymbolContext) -> list[tuple[Any, Any]]:
-    """(left side, right side) pairs parsed in the context, in the order given."""
+    """(left side, right side) pairs parsed in the context, in the order given (once per
+    context in a process: every comparison in that context uses them)."""
+    return list(_rules(ctx))
+
+
+@functools.lru_cache(maxsize=256)
+def _rules(ctx: SymbolContext) -> tuple[tuple[Any, Any], ...]:
     rules = []
     for name, latex in ctx.definitions:
-        lhs = parse_latex_here(name, ctx).expr
-        rhs = parse_latex_here(latex, ctx)
-        rules.append((lhs, rhs.expr))
-    return rules
+        lhs = parse_latex_here(name, ctx).single()
+        rhs = parse_latex_here(latex, ctx).single()
+        if lhs is None or rhs is None:
+            raise LatexError(f"the definition {name} := {latex} is not a single value", latex)
+        rules.append((lhs, rhs))
+    return tuple(rules)
 
 
 def expand_definitions(expr: Any, rules: list[tuple[Any, Any]], rounds: int = 3) -> Any:

@@ -20,7 +20,7 @@ from grader.extract.chains import (
     split_system,
 )
 from grader.extract.document import Answer, Document, MathBlock, Section, parse_document
-from grader.extract.locate import Candidate, PartQuery, locate
+from grader.extract.locate import Candidate, Found, PartQuery, locate
 from grader.extract.macros import Macro, expand_macros
 from grader.extract.normalize import same_key, target_key
 from grader.extract.read import SubmissionText, read_submission
@@ -38,7 +38,7 @@ def load_document(path: str, *, kind: str | None = None) -> Document:
 
 
 __all__ = [
-    "Answer", "Candidate", "Chain", "Document", "Macro", "MathBlock", "PartQuery", "Section", "Step",
+    "Answer", "Candidate", "Chain", "Document", "Found", "Macro", "MathBlock", "PartQuery", "Section", "Step",
     "SubmissionText", "block_chains", "document_chains", "expand_macros", "last_result",
     "load_document", "locate", "parse_document", "read_submission", "same_key", "split_equations",
     "split_relation_chain", "split_rows", "split_system", "target_key",

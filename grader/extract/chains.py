@@ -16,26 +16,11 @@ from dataclasses import dataclass, field
 
 from grader.extract.document import Document, MathBlock
 from grader.extract.scan import sole_environment, split_toplevel, toplevel_positions
+from grader.latex.relations import ANY_SIGN as RELATION
+from grader.latex.relations import Meaning, canonical, meaning
 
-RELATION = re.compile(
-    r"\\x(?:right|left)arrow\s*(?:\[[^\]{}]*\])?\s*\{(?:[^{}]|\{[^{}]*\})*\}"
-    r"|\\(?:overset|stackrel)\s*\{(?:[^{}]|\{[^{}]*\})*\}\s*\{\s*=\s*\}"
-    r"|\\not\s*="
-    r"|\\(?:approx|simeq|cong|equiv|doteq|triangleq|leqslant|geqslant|leq|geq|le|ge|neq|ne|lt|gt"
-    r"|coloneqq|eqqcolon|Longrightarrow|Rightarrow|implies|Leftrightarrow|iff|longrightarrow"
-    r"|rightarrow|to|mapsto|propto|ll|gg)(?![A-Za-z])"
-    r"|:=|=:|=|<|>"
-)
 #: Blocks longer than this are not split into steps (no derivation is that long).
 MAX_SPLIT = 50_000
-#: Relations that carry a value along the chain ("the value of the left side is the right side").
-EQUALITIES = frozenset({"=", ":=", "=:", "\\approx", "\\simeq", "\\equiv", "\\doteq", "\\triangleq", "\\cong"})
-_CANONICAL = {
-    "\\leq": "\\le", "\\leqslant": "\\le", "\\geq": "\\ge", "\\geqslant": "\\ge", "\\ne": "\\neq",
-    "\\not=": "\\neq", "\\lt": "<", "\\gt": ">", "\\coloneqq": ":=", "\\eqqcolon": "=:",
-    "\\implies": "\\Rightarrow", "\\Longrightarrow": "\\Rightarrow", "\\rightarrow": "\\to",
-    "\\longrightarrow": "\\to",
-}
 _ROW_ENVIRONMENTS = frozenset(
     name + star
     for name in ("align", "aligned", "split", "gather", "gathered", "eqnarray", "flalign", "alignat", "alignedat", "equation")
@@ -61,7 +46,7 @@ class Step:
 
     @property
     def equality(self) -> bool:
-        return self.relation in EQUALITIES
+        return bool(self.relation) and meaning(self.relation) is Meaning.EQUAL
 
 
 @dataclass(frozen=True)
@@ -99,11 +84,9 @@ class Chain:
 
 def canonical_relation(rel: str) -> str:
     rel = rel.replace("&", "").strip()
-    if rel.startswith(("\\overset", "\\stackrel")):
-        return "="
     if rel.startswith("\\x"):
-        return re.sub(r"\s+", " ", rel)
-    return _CANONICAL.get(re.sub(r"\s+", "", rel), re.sub(r"\s+", "", rel))
+        return re.sub(r"\s+", " ", rel)  # a labelled arrow keeps its label for the report
+    return canonical(rel)
 
 
 def split_relation_chain(latex: str) -> list[Step]:

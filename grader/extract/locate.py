@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 from grader.errors import BudgetExceeded
 from grader.extract.chains import (
@@ -32,19 +33,34 @@ from grader.extract.normalize import target_key
 SameTarget = Callable[[str, str], "bool | None"]
 
 #: Rank of each way of finding an answer (lower is stronger).
+class Found(StrEnum):
+    """How a candidate answer was found, best evidence first."""
+
+    ANSWER_MACRO = "answer-macro"  # \\answer{part}{...} in a template submission
+    BOXED = "boxed"  # a \\boxed{} naming the target, or alone in the part's section
+    SYSTEM = "system"  # a system of equations in the section
+    TARGET_LHS = "target-lhs"  # a chain whose left side is the target name
+    TARGET_STEP = "target-step"  # a later step of a chain naming the target
+    BOXED_OTHER = "boxed-other"  # a box naming some other quantity, or far from the section
+    SECTION_LAST = "section-last"  # only the last display of the section: weak evidence
+    PROSE = "prose"  # the text of the section
+    BLOCK = "block"  # the rubric's ``block: N``
+    TEXT = "text"  # the rubric's ``text: REGEX``
+
+
 HOW_RANK = {
-    "answer-macro": 0,
-    "boxed": 1,
-    "system": 2,
-    "target-lhs": 2,
-    "target-step": 3,
-    "boxed-other": 4,
-    "section-last": 5,
-    "prose": 5,
+    Found.ANSWER_MACRO: 0,
+    Found.BOXED: 1,
+    Found.SYSTEM: 2,
+    Found.TARGET_LHS: 2,
+    Found.TARGET_STEP: 3,
+    Found.BOXED_OTHER: 4,
+    Found.SECTION_LAST: 5,
+    Found.PROSE: 5,
 }
 _BASE_SCORE = {
-    "answer-macro": 1.0, "boxed": 0.9, "system": 0.8, "target-lhs": 0.8, "target-step": 0.7,
-    "boxed-other": 0.5, "section-last": 0.3, "prose": 0.5,
+    Found.ANSWER_MACRO: 1.0, Found.BOXED: 0.9, Found.SYSTEM: 0.8, Found.TARGET_LHS: 0.8, Found.TARGET_STEP: 0.7,
+    Found.BOXED_OTHER: 0.5, Found.SECTION_LAST: 0.3, Found.PROSE: 0.5,
 }
 _MAX_NAME = 400  # longer left sides are never compared (they are not names)
 _MAX_CALLS = 500  # calls of same_target per query
@@ -89,7 +105,7 @@ class Candidate:
     latex: str
     line: int | None
     section: str | None
-    how: str
+    how: Found
     chain: tuple[Step, ...] = ()
     score: float = 0.0
     conflicts: tuple[Candidate, ...] = field(default=(), compare=False)
@@ -147,14 +163,14 @@ def locate(doc: Document, query: PartQuery, *, same_target: SameTarget | None = 
     else:
         chains = [c for c in document_chains(doc, lines=in_scope) if c.line is not None and in_scope(c.line)]
         found.extend(_from_chains(chains, match, query))
-    if not any(c.rank <= HOW_RANK["target-step"] for c in found):
+    if not any(c.rank <= HOW_RANK[Found.TARGET_STEP] for c in found):
         if query.sections and query.targets:
             # the named sections do not name the target: look for it anywhere, less sure
             wider = locate(doc, replace(query, sections=()), same_target=same_target)
             found.extend(
                 replace(c, score=round(c.score * 0.8, 3), conflicts=())
                 for c in wider
-                if c.how in ("target-lhs", "target-step", "system")
+                if c.how in (Found.TARGET_LHS, Found.TARGET_STEP, Found.SYSTEM)
             )
         found.extend(_section_last(doc, scope, blocks, query))
     return _order(found, query)
@@ -192,7 +208,7 @@ def _in_scope(scope: list[Section] | None) -> Callable[[int], bool]:
 def _structured(doc: Document, query: PartQuery) -> list[Candidate]:
     want = query.part_id.strip()
     return [
-        Candidate(a.latex, a.line, a.section, "answer-macro", (Step(a.latex, "", 0, a.line),), 1.0, (), a.offset, want)
+        Candidate(a.latex, a.line, a.section, Found.ANSWER_MACRO, (Step(a.latex, "", 0, a.line),), 1.0, (), a.offset, want)
         for a in doc.answers
         if a.part_id == want
     ]
@@ -202,19 +218,19 @@ def _boxed(blocks: list[tuple[int, MathBlock]], match: _Matcher, query: PartQuer
     out: list[Candidate] = []
     for _, b in blocks:
         for content in b.boxed:
-            how = "boxed"
+            how = Found.BOXED
             value = content
             steps = tuple(Step(s.latex, s.relation, s.offset, b.content_line) for s in _first_chain(split_equations(content)))
             if query.kind == "system":
                 if split_system(content) is None:
-                    how = "boxed-other"
+                    how = Found.BOXED_OTHER
             elif len(steps) > 1 and steps[0].latex:
                 if match(steps[0].latex):
                     value = content if query.kind == "equation" else steps[-1].latex
                 elif match.targets:
-                    how = "boxed-other"  # a box naming some other quantity
+                    how = Found.BOXED_OTHER  # a box naming some other quantity
             elif match.targets and not query.sections:
-                how = "boxed-other"  # a bare box somewhere in the document: not evidence enough
+                how = Found.BOXED_OTHER  # a bare box somewhere in the document: not evidence enough
             out.append(Candidate(value, b.content_line or b.line, b.section, how, steps, _BASE_SCORE[how], (), b.offset, query.part_id))
     return out
 
@@ -234,7 +250,7 @@ def _systems(blocks: list[tuple[int, MathBlock]], match: _Matcher, query: PartQu
             if not any(match(x) for x in lhs):
                 continue
         steps = tuple(Step(r, "", 0, b.content_line) for r in rows)
-        out.append(Candidate(b.latex, b.line, b.section, "system", steps, _BASE_SCORE["system"], (), b.offset, query.part_id))
+        out.append(Candidate(b.latex, b.line, b.section, Found.SYSTEM, steps, _BASE_SCORE[Found.SYSTEM], (), b.offset, query.part_id))
     return out
 
 
@@ -248,7 +264,7 @@ def _from_chains(chains: list[Chain], match: _Matcher, query: PartQuery) -> list
         while i < len(steps) - 1:
             if steps[i].latex and steps[i + 1].equality and match(steps[i].latex):
                 j = chain.run_end(i)
-                how = "target-lhs" if i == 0 else "target-step"
+                how = Found.TARGET_LHS if i == 0 else Found.TARGET_STEP
                 if query.kind == "equation":
                     value = f"{steps[i].latex} = {steps[j].latex}"
                 else:
@@ -289,7 +305,7 @@ def _section_last(
         chain = chains[-1]
         steps = chain.steps
         value = block.latex if query.kind == "equation" else chain.result
-    return [Candidate(value, block.line, block.section, "section-last", steps, _BASE_SCORE["section-last"], (), block.offset, query.part_id)]
+    return [Candidate(value, block.line, block.section, Found.SECTION_LAST, steps, _BASE_SCORE[Found.SECTION_LAST], (), block.offset, query.part_id)]
 
 
 def _prose(doc: Document, scope: list[Section] | None, query: PartQuery) -> list[Candidate]:
@@ -299,7 +315,7 @@ def _prose(doc: Document, scope: list[Section] | None, query: PartQuery) -> list
     for s in scope:
         text = doc.section_text(s)
         if text:
-            out.append(Candidate(text, s.line, s.id, "prose", (), _BASE_SCORE["prose"], (), None, query.part_id))
+            out.append(Candidate(text, s.line, s.id, Found.PROSE, (), _BASE_SCORE[Found.PROSE], (), None, query.part_id))
     return out
 
 
@@ -315,7 +331,7 @@ def _order(found: list[Candidate], query: PartQuery) -> list[Candidate]:
     items = list(unique.values())
 
     def rank(c: Candidate) -> int:
-        if query.prefer == "boxed" and c.how == "boxed":
+        if query.prefer == "boxed" and c.how is Found.BOXED:
             return -1
         return c.rank
 
@@ -325,7 +341,7 @@ def _order(found: list[Candidate], query: PartQuery) -> list[Candidate]:
         items.sort(key=lambda c: (rank(c), -(c.line or 0)))
     best = items[0]
     best_key = target_key(best.latex)
-    conflicts = tuple(c for c in items[1:] if target_key(c.latex) != best_key and c.how not in ("section-last", "boxed-other"))
+    conflicts = tuple(c for c in items[1:] if target_key(c.latex) != best_key and c.how not in (Found.SECTION_LAST, Found.BOXED_OTHER))
     items[0] = replace(best, conflicts=conflicts)
     return items
 

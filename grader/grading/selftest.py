@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grader.grading.grade import grade_answer
+from grader.grading.session import GradingSession
 from grader.model import MemoryCache
 from grader.rubric.model import Rubric
 
@@ -24,7 +25,7 @@ class SampleFailure:
 
 def check_samples(rubric: Rubric) -> tuple[int, list[SampleFailure]]:
     """(number of samples run, failures)."""
-    cache = MemoryCache()
+    session = GradingSession(MemoryCache())
     failures: list[SampleFailure] = []
     count = 0
     for part in rubric.parts:
@@ -33,7 +34,8 @@ def check_samples(rubric: Rubric) -> tuple[int, list[SampleFailure]]:
             if part.kind == "prose":
                 got_verdict, got_points = "needs_review", 0.0
             else:
-                r = grade_answer(part, sample.answer, cache=cache).result
+                assert sample.parsed is not None
+                r = grade_answer(part, sample.answer, sample.parsed, session=session).result
                 got_verdict, got_points = r.verdict, r.points
             ok = got_verdict == sample.verdict and (sample.points is None or abs(got_points - sample.points) < 1e-6)
             if not ok:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import sympy
@@ -24,6 +24,20 @@ from grader.errors import BudgetExceeded, LatexError
 from grader.latex.clean import clean_math
 from grader.latex.context import DEFAULT_FUNCTIONS, NAME_FUNCTIONS, SymbolContext
 from grader.latex.mapped import Mapped
+from grader.latex.parsed import (
+    Chain,
+    Collection,
+    Equation,
+    Expression,
+    MatrixValue,
+    Parsed,
+    ParseFailure,
+    Relation,
+    System,
+    WrittenDecimal,
+    finished,
+)
+from grader.latex.relations import VALUE_SIGN, comparison
 from grader.latex.scan import rewrite
 from grader.latex.tokens import Apply, Diff, Indexed, Name, Number, Token
 
@@ -31,60 +45,43 @@ from grader.latex.tokens import Apply, Diff, Indexed, Name, Number, Token
 MAX_CHARS = 20_000
 #: Deepest nesting of braces, parentheses and environments accepted before parsing.
 MAX_DEPTH = 40
-PARSE_SECONDS = 5.0
 
 _CONVERSION = ConversionConfig(lowercase_symbols=False, interpret_as_mixed_fractions=False, interpret_simple_eq_as_assignment=False)
 _NORMALISATION = NormalizationConfig(basic_latex=False, units=False, malformed_operators=False, nits=False, boxed="none", equations=False)
-_RELATIONS = {"=": "=", "\\approx": "=", "\\le": "<=", "\\ge": ">=", "<": "<", ">": ">", "\\neq": "!=", ":=": "="}
-_REL_RE = re.compile(r":=|=|\\approx(?![a-zA-Z])|\\le(?![a-zA-Z])|\\ge(?![a-zA-Z])|\\neq(?![a-zA-Z])|<|>")
+_TEX_PROGRAMMING = re.compile(r"\\(?:def|let|newcommand|renewcommand|input|include|write|openout|read|catcode|csname|expandafter)(?![a-zA-Z])")
+_HUGE_NUMBER = re.compile(r"\d\s*\^\s*\{?\s*\(?\s*\d+\s*\}?\s*\^|\d\s*\^\s*\{?\s*\d{6,}|\d{5,}\s*!")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
-@dataclass(frozen=True)
-class Parsed:
-    """A parsed answer. ``kind`` says how to read ``value``:
+def parse_latex(text: str, context: SymbolContext | None = None, *, seconds: float = budget.CALL_SECONDS) -> Parsed | ParseFailure:
+    """Parse an answer under the time and memory limits: a typed value, or why not and where.
 
-    expr, matrix: a SymPy expression / ImmutableMatrix; equation: (lhs, rhs);
-    chain: a tuple of expressions with ``relations`` between them; system: a tuple of Parsed
-    equations/relations; relation: (lhs, op, rhs); tuple, set: tuples of Parsed;
-    piecewise: a SymPy Piecewise.
+    The boundary of the grading path: student text is parsed here once, and the value (which
+    crossed back from the limited worker inert, see ``budget``) is what every later step uses.
     """
-
-    kind: str
-    value: Any
-    latex: str
-    decimals: tuple[tuple[str, int, Any], ...] = ()  # (text, significant digits, exact value)
-    relations: tuple[str, ...] = ()
-    span: tuple[int, int] | None = None
-
-    @property
-    def expr(self) -> Any:
-        """The value of an expression-like answer (the right side of an equation or chain)."""
-        if self.kind in ("expr", "matrix", "piecewise"):
-            return self.value
-        if self.kind == "equation":
-            return self.value[1]
-        if self.kind == "chain":
-            return self.value[-1]
-        raise LatexError(f"a {self.kind} has no single value")
-
-
-def parse_latex(text: str, context: SymbolContext | None = None, *, seconds: float = PARSE_SECONDS) -> Parsed:
-    """Parse ``text`` under a time and memory limit; raise LatexError (with span) on failure."""
-    precheck(text)
     try:
-        return budget.limited(parse_latex_here, text, context, seconds=seconds)
+        precheck(text)
+        return budget.limited(_parse_or_failure, text, context, seconds=seconds)
+    except LatexError as exc:
+        return ParseFailure(message=exc.message, text=text, span=exc.span)
     except BudgetExceeded as exc:
-        raise LatexError(f"parsing stopped: {exc}") from None
+        return ParseFailure(message=f"parsing stopped: {exc}", text=text, span=(0, len(text)) if text else None)
+
+
+def _parse_or_failure(text: str, context: SymbolContext | None) -> Parsed | ParseFailure:
+    try:
+        return parse_latex_here(text, context)
+    except LatexError as exc:
+        return ParseFailure(message=exc.message, text=text, span=exc.span)
 
 
 def precheck(text: str) -> None:
     """Refuse input whose size or nesting would make the base parser run for minutes."""
     if len(text) > MAX_CHARS:
         raise LatexError(f"answer too long ({len(text)} characters, limit {MAX_CHARS})", text, (MAX_CHARS, len(text)))
-    if "\x00" in text or re.search(r"[\x01-\x08\x0e-\x1f]", text):
-        pos = re.search(r"[\x00-\x08\x0e-\x1f]", text)
-        p = pos.start() if pos else 0
-        raise LatexError("binary data in the answer", text, (p, p + 1))
+    control = _CONTROL.search(text)
+    if control:
+        raise LatexError("binary data in the answer", text, (control.start(), control.start() + 1))
     depth = deepest = 0
     for i, c in enumerate(text):
         if c in "{([":
@@ -95,20 +92,20 @@ def precheck(text: str) -> None:
                     raise LatexError(f"nested more than {MAX_DEPTH} levels deep", text, (i, i + 1))
         elif c in "})]":
             depth -= 1
-    huge = re.search(r"\d\s*\^\s*\{?\s*\(?\s*\d+\s*\}?\s*\^|\d\s*\^\s*\{?\s*\d{6,}|\d{5,}\s*!", text)
+    huge = _HUGE_NUMBER.search(text)
     if huge:
         raise LatexError("a number too large to evaluate", text, (huge.start(), huge.end()))
-    if re.search(r"\\(?:def|let|newcommand|renewcommand|input|include|write|openout|read|catcode|csname|expandafter)(?![a-zA-Z])", text):
-        m = re.search(r"\\(?:def|let|newcommand|renewcommand|input|include|write|openout|read|catcode|csname|expandafter)(?![a-zA-Z])", text)
-        assert m
-        raise LatexError("TeX programming commands are not read in an answer", text, (m.start(), m.end()))
+    programming = _TEX_PROGRAMMING.search(text)
+    if programming:
+        raise LatexError("TeX programming commands are not read in an answer", text, (programming.start(), programming.end()))
 
 
 def parse_latex_here(text: str, context: SymbolContext | None = None) -> Parsed:
-    """Parse in this process (no limit of its own: call it inside the limited worker).
+    """Parse in this process and raise LatexError (with span) on failure; no limit of its own:
+    call it inside the limited worker.
 
-    Memoised: a submission repeats the same expressions (chains, steps, samples), contexts are
-    frozen values and a Parsed is immutable, so a cached result is as good as a new one.
+    Memoised: definitions and samples are read again by every comparison in the worker; contexts
+    are frozen values and a Parsed is immutable, so a cached result is as good as a new one.
     """
     return _parse_cached(text, context or SymbolContext())
 
@@ -116,12 +113,11 @@ def parse_latex_here(text: str, context: SymbolContext | None = None) -> Parsed:
 @functools.lru_cache(maxsize=4096)
 def _parse_cached(text: str, context: SymbolContext) -> Parsed:
     precheck(text)
-    ctx = context or SymbolContext()
     mapped = clean_math(text)
     if not mapped.text.strip():
         raise LatexError("empty answer", text, (0, len(text)))
     try:
-        return _Reader(ctx, text).structure(mapped)
+        return finished(_Reader(context, text).structure(mapped))
     except LatexError as exc:
         if not exc.text:
             exc.text = text
@@ -136,13 +132,16 @@ class _Reader:
         self.original = original
         self.table: dict[str, Token] = {}
         self.counter = [0]
-        self.decimals: list[tuple[str, int, Any]] = []
+        self.decimals: list[WrittenDecimal] = []
 
     # -- structure -------------------------------------------------------------------------
     def structure(self, m: Mapped) -> Parsed:
         start = len(self.decimals)
         parsed = self._structure(m)
         return replace(parsed, decimals=tuple(self.decimals[start:]))
+
+    def _common(self, m: Mapped, span: tuple[int, int] | None) -> dict[str, Any]:
+        return {"latex": m.text, "span": span, "decimals": tuple(self.decimals)}
 
     def _structure(self, m: Mapped) -> Parsed:
         m = m.strip()
@@ -160,7 +159,7 @@ class _Reader:
         rows = _split_top(text, re.compile(r"\\\\"))
         if len(rows) > 1 and not text.startswith("\\begin") and all(_has_left_side(text[a:b]) for a, b in rows):
             # aligned rows that each name their own left side: "w_1 &= -1 \\ b &= 0" is a system
-            return self.listing(m, rows, "system", span)
+            return self.system(m, rows, span)
         if len(rows) > 1 and not text.startswith("\\begin"):
             # align-style rows: "a &= b \\ &= c" continue one chain
             m = _join(m, rows)
@@ -170,52 +169,55 @@ class _Reader:
             m = _join(m, amps)
             text = m.text
         commas = _split_top(text, re.compile(","))
-        if len(commas) > 1 and all(len(_split_top(text[a:b], _REL_RE)) > 1 for a, b in commas):
-            return self.listing(m, commas, "system", span)
-        pieces = _split_top(text, _REL_RE, keep=True)
+        if len(commas) > 1 and all(len(_split_top(text[a:b], VALUE_SIGN)) > 1 for a, b in commas):
+            return self.system(m, commas, span)
+        pieces = _split_top(text, VALUE_SIGN, keep=True)
         if len(pieces) > 1:
             return self.relations(m, pieces, span)
         if len(commas) > 1:
-            return self.listing(m, commas, "tuple", span)
+            return self.collection(m, commas, True, span)
         if text.startswith("\\{") and text.endswith("\\}") and _balanced_whole(text, "\\{", "\\}"):
             inner = m.slice(2, len(text) - 2)
             if not inner.text.strip():
-                return Parsed("set", (), text, tuple(self.decimals), span=span)  # \{\}: the empty set
-            parts = _split_top(inner.text, re.compile(","))
-            return self.listing(inner, parts, "set", span)
+                return Collection(items=(), ordered=False, **self._common(m, span))  # \{\}: the empty set
+            return self.collection(inner, _split_top(inner.text, re.compile(",")), False, span)
         if text.startswith("(") and text.endswith(")") and _balanced_whole(text, "(", ")"):
             inner = m.slice(1, len(text) - 1)
             parts = _split_top(inner.text, re.compile(","))
             if len(parts) > 1:
-                return self.listing(inner, parts, "tuple", span)
+                return self.collection(inner, parts, True, span)
         value = self.expression(m)
-        kind = "matrix" if isinstance(value, sympy.MatrixBase) else "expr"
-        return Parsed(kind, value, text, tuple(self.decimals), span=span)
+        if isinstance(value, sympy.MatrixBase):
+            return MatrixValue(value=value, **self._common(m, span))
+        return Expression(value=value, **self._common(m, span))
 
-    def listing(self, m: Mapped, parts: list[tuple[int, int]], kind: str, span: tuple[int, int] | None) -> Parsed:
+    def system(self, m: Mapped, parts: list[tuple[int, int]], span: tuple[int, int] | None) -> Parsed:
+        rows = tuple(self.structure(m.slice(a, b)) for a, b in parts)
+        return System(rows=rows, **self._common(m, span))
+
+    def collection(self, m: Mapped, parts: list[tuple[int, int]], ordered: bool, span: tuple[int, int] | None) -> Parsed:
         items = tuple(self.structure(m.slice(a, b)) for a, b in parts)
-        if kind == "tuple" and all(p.kind in ("equation", "relation") for p in items):
-            kind = "system"
-        return Parsed(kind, items, m.text, tuple(self.decimals), span=span)
+        if ordered and all(isinstance(p, (Equation, Relation)) for p in items):
+            return System(rows=items, **self._common(m, span))
+        return Collection(items=items, ordered=ordered, **self._common(m, span))
 
     def relations(self, m: Mapped, pieces: list[tuple[int, int]], span: tuple[int, int] | None) -> Parsed:
         exprs: list[Any] = []
         ops: list[str] = []
         for idx, (a, b) in enumerate(pieces):
             if idx % 2 == 1:
-                ops.append(_RELATIONS[m.text[a:b]])
+                ops.append(comparison(m.text[a:b]) or "=")
                 continue
             piece = m.slice(a, b).strip()
             if not piece.text:
                 raise LatexError("a relation with an empty side", self.original, m.source_span(a, max(b, a + 1)))
             exprs.append(self.expression(piece))
-        if all(op == "=" for op in ops):
-            if len(exprs) == 2:
-                return Parsed("equation", (exprs[0], exprs[1]), m.text, tuple(self.decimals), ("=",), span)
-            return Parsed("chain", tuple(exprs), m.text, tuple(self.decimals), tuple(ops), span)
+        common = self._common(m, span)
+        if all(op == "=" for op in ops) and len(exprs) == 2:
+            return Equation(lhs=exprs[0], rhs=exprs[1], **common)
         if len(exprs) == 2:
-            return Parsed("relation", (exprs[0], ops[0], exprs[1]), m.text, tuple(self.decimals), tuple(ops), span)
-        return Parsed("chain", tuple(exprs), m.text, tuple(self.decimals), tuple(ops), span)
+            return Relation(lhs=exprs[0], op=ops[0], rhs=exprs[1], **common)
+        return Chain(values=tuple(exprs), relations=tuple(ops), **common)
 
     def cases(self, m: Mapped, span: tuple[int, int] | None) -> Parsed:
         rows = [r for r in _split_top(m.text, re.compile(r"\\\\")) if m.text[r[0]:r[1]].strip()]
@@ -236,18 +238,18 @@ class _Reader:
             else:
                 parsed_rows.append(self.structure(row.sub("&", " ")))
         if piecewise and not parsed_rows:
-            return Parsed("piecewise", sympy.Piecewise(*piecewise), m.text, tuple(self.decimals), span=span)
+            return Expression(value=sympy.Piecewise(*piecewise), **self._common(m, span))
         if piecewise:
             raise LatexError("a cases block mixing conditions and equations", self.original, span)
-        return Parsed("system", tuple(parsed_rows), m.text, tuple(self.decimals), span=span)
+        return System(rows=tuple(parsed_rows), **self._common(m, span))
 
     def condition(self, m: Mapped) -> Any:
-        pieces = _split_top(m.text, _REL_RE, keep=True)
+        pieces = _split_top(m.text, VALUE_SIGN, keep=True)
         if len(pieces) != 3:
             raise LatexError("a condition that is not a single comparison", self.original, m.source_span(0, len(m.text)))
         lhs = self.expression(m.slice(*pieces[0]).strip())
         rhs = self.expression(m.slice(*pieces[2]).strip())
-        op = _RELATIONS[m.text[pieces[1][0]:pieces[1][1]]]
+        op = comparison(m.text[pieces[1][0]:pieces[1][1]]) or "="
         return sympy.Rel(lhs, rhs, "==" if op == "=" else op)
 
     # -- expressions -------------------------------------------------------------------------
@@ -283,7 +285,7 @@ class _Reader:
             raise LatexError(_parser_message(exc), self.original, _parser_span(exc, rewritten)) from None
         for tok in new.values():
             if isinstance(tok, Number):
-                self.decimals.append((tok.text, tok.digits, sympy.Rational(tok.numerator, tok.denominator)))
+                self.decimals.append(WrittenDecimal(tok.text, tok.digits, sympy.Rational(tok.numerator, tok.denominator)))
         try:
             return self.substitute(raw)
         except (ArithmeticError, ValueError, TypeError, sympy.ShapeError, sympy.NonSquareMatrixError) as exc:
@@ -532,7 +534,7 @@ def _split_top(text: str, sep: re.Pattern[str], keep: bool = False) -> list[tupl
 
 def _has_left_side(row: str) -> bool:
     """True when an aligned row is a relation with something before it (not "&= c")."""
-    pieces = _split_top(row.replace("&", " "), _REL_RE, keep=True)
+    pieces = _split_top(row.replace("&", " "), VALUE_SIGN, keep=True)
     return len(pieces) > 1 and bool(row[: row.find("&")].strip() if "&" in row else row[: pieces[0][1]].strip())
 
 

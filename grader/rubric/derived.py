@@ -19,9 +19,6 @@ import sympy
 from grader import budget
 from grader.errors import BudgetExceeded, DerivationError
 
-#: Seconds a rubric's derivation may take.
-DERIVE_SECONDS = 120.0
-
 _INDEXED = re.compile(r"^(?P<name>[^\[\]]+?)(?:\[(?P<i>\d+)(?:\s*,\s*(?P<j>\d+))?\])?$")
 
 
@@ -72,7 +69,7 @@ def resolve(name: str, params_json: str, spec: str | dict[str, str] | None) -> A
 def run_derivation(name: str, params: dict[str, Any], spec: str | dict[str, str] | None = None) -> Any:
     """``resolve`` under the time and memory limit of the worker."""
     try:
-        return budget.limited(resolve, name, _key(params), spec, seconds=DERIVE_SECONDS)
+        return budget.limited(resolve, name, _key(params), spec, seconds=budget.DERIVE_SECONDS)
     except BudgetExceeded as exc:
         raise DerivationError(f"derivation {name!r} stopped: {exc}") from None
 

@@ -7,14 +7,24 @@ from typing import Any
 
 import sympy
 
-from grader.latex.parse import Parsed
+from grader import budget
+from grader.errors import BudgetExceeded
+from grader.latex.parsed import Expression, MatrixValue, Parsed
 from grader.rubric.model import Part, Rubric
 
 
 def _decimal(parsed: Parsed | None) -> str | None:
-    if parsed is None or parsed.kind not in ("expr", "matrix"):
+    """The decimal of a numeric expected answer, computed under the limits (a rubric's value
+    may be large: the key never evaluates it in this process)."""
+    if not isinstance(parsed, (Expression, MatrixValue)):
         return None
-    value = parsed.value
+    try:
+        return budget.limited(_decimal_here, parsed.value)
+    except BudgetExceeded:
+        return None
+
+
+def _decimal_here(value: Any) -> str | None:
     try:
         if isinstance(value, sympy.MatrixBase):
             if value.free_symbols:
@@ -43,7 +53,7 @@ def key_rows(rubric: Rubric) -> list[dict[str, Any]]:
 def _latex(part: Part) -> str | None:
     if part.kind == "prose":
         return None
-    if part.expected is not None and part.derived_from and part.expected.kind in ("expr", "matrix"):
+    if part.derived_from and isinstance(part.expected, (Expression, MatrixValue)):
         return sympy.latex(part.expected.value)
     return part.expected_latex
 

@@ -16,11 +16,23 @@ from typing import Any
 import sympy
 import yaml
 
-from grader.compare.engine import CompareOptions
-from grader.errors import DerivationError, LatexError, RubricError
+from grader.compare.engine import CompareOptions, compare
+from grader.errors import DerivationError, RubricError
 from grader.latex.context import MatrixShape, SymbolContext, parse_assumption
-from grader.latex.parse import Parsed, make_symbol, parse_latex
+from grader.latex.parse import make_symbol, parse_latex
+from grader.latex.parsed import (
+    Collection,
+    Equation,
+    Expression,
+    MatrixValue,
+    Parsed,
+    ParseFailure,
+    System,
+    finished,
+    shape_of,
+)
 from grader.latex.scan import canonical_name
+from grader.model import PART_VERDICTS, Outcome
 from grader.rubric.derived import derived_value, run_derivation
 from grader.rubric.model import (
     KINDS,
@@ -48,7 +60,7 @@ FIELDS = {
     "follow_through": {"uses", "expected", "credit"},
     "sample": {"answer", "verdict", "points"},
 }
-VERDICTS = ("correct", "partial", "incorrect", "missing", "unparsed", "needs_review")
+VERDICTS = PART_VERDICTS
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
@@ -277,6 +289,23 @@ def _strings(value: Any) -> tuple[str, ...]:
 
 def _part(c: _Ctx, node: Any, problem: str, sections: tuple[str, ...], rctx: SymbolContext, derivations: dict[str, Any], rcredit: Credit, seen: set[str]) -> Part:
     node = c.mapping(node, "a part", FIELDS["part"])
+    base = _part_base(c, node, problem, sections, rctx, rcredit, seen)
+    fingerprint = _fingerprint(node, sections, rctx, rcredit, derivations)
+    if base.kind == "prose":
+        if "expected" in node:
+            raise c.fail(f"part {base.id!r}: a prose part has a model_answer, not an expected answer", node, "expected")
+        return replace(base, model_answer=str(node.get("model_answer") or ""), key_ideas=_strings(node.get("key_ideas")),
+                       samples=_samples(c, node, base), fingerprint=fingerprint)
+    latex, parsed, derived_from = _expected(c, node, base, derivations)
+    return replace(base, expected_latex=latex, expected=parsed, derived_from=derived_from,
+                   responses=tuple(_response(c, r, base) for r in (node.get("responses") or ())),
+                   follow_through=_follow(c, node.get("follow_through"), node, base),
+                   samples=_samples(c, node, base), fingerprint=fingerprint)
+
+
+def _part_base(c: _Ctx, node: LineDict, problem: str, sections: tuple[str, ...], rctx: SymbolContext, rcredit: Credit,
+               seen: set[str]) -> Part:
+    """A part's own settings: id, points, kind, where its answer is, how it is read and credited."""
     pid = str(c.require(node, "id", "a part"))
     if not _ID.match(pid):
         raise c.fail(f"part id {pid!r} may use letters, digits, '.', '_' and '-' only", node, "id")
@@ -289,12 +318,9 @@ def _part(c: _Ctx, node: Any, problem: str, sections: tuple[str, ...], rctx: Sym
     kind = str(node.get("kind", "expression"))
     if kind not in KINDS:
         raise c.fail(f"part {pid!r}: kind {kind!r} is not one of {', '.join(KINDS)}", node, "kind")
-    ctx = _context(c, node.get("context"), node, rctx)
-    options = _tolerance(c, node.get("tolerance"), node)
     prefer = str(node.get("prefer", "final"))
     if prefer not in ("final", "first", "boxed"):
         raise c.fail(f"part {pid!r}: prefer must be final, first or boxed", node, "prefer")
-    credit = _credit(c, node.get("credit"), node, rcredit)
     block = node.get("block")
     if block is not None and (not isinstance(block, int) or isinstance(block, bool) or block == 0):
         raise c.fail(f"part {pid!r}: block is the position of a display in the section: 1, 2, ... or -1 for the last", node, "block")
@@ -307,24 +333,26 @@ def _part(c: _Ctx, node: Any, problem: str, sections: tuple[str, ...], rctx: Sym
                 raise c.fail(f"part {pid!r}: text needs one (group) around the answer", node, "text")
         except re.error as exc:
             raise c.fail(f"part {pid!r}: text is not a regular expression: {exc}", node, "text") from None
-    title = str(node.get("title", pid))
-    base = Part(id=pid, title=title, points=float(points), kind=kind, problem=problem,
+    return Part(id=pid, title=str(node.get("title", pid)), points=float(points), kind=kind, problem=problem,
                 targets=_strings(node.get("target")), sections=_strings(node.get("section")) or sections,
-                context=ctx, options=options, prefer=prefer, block=block,
-                text_pattern=None if text_pattern is None else str(text_pattern), check_steps=bool(node.get("steps", True)),
-                credit=credit, line=line_of(node))
-    # what decides this part's grades: its own entry, and the rubric-level context and credit and
-    # the derivation it takes its answer from (a change to any of them must regrade it)
+                context=_context(c, node.get("context"), node, rctx), options=_tolerance(c, node.get("tolerance"), node),
+                prefer=prefer, block=block, text_pattern=None if text_pattern is None else str(text_pattern),
+                check_steps=bool(node.get("steps", True)), credit=_credit(c, node.get("credit"), node, rcredit), line=line_of(node))
+
+
+def _fingerprint(node: LineDict, sections: tuple[str, ...], rctx: SymbolContext, rcredit: Credit, derivations: dict[str, Any]) -> str:
+    """What decides this part's grades: its own entry, and the rubric-level context and credit and
+    the derivation it takes its answer from (a change to any of them must regrade it)."""
     expected_raw = node.get("expected") if isinstance(node.get("expected"), dict) else {}
     source = (expected_raw.get("derive") or {}).get("from") if isinstance(expected_raw.get("derive"), dict) else None
     decides = {"part": _plain(node), "problem_sections": list(sections), "context": rctx, "credit": rcredit,
                "derivation": derivations.get(str(source)) if source else None}
-    fingerprint = hashlib.sha256(json.dumps(decides, sort_keys=True, default=repr).encode()).hexdigest()[:16]
-    if kind == "prose":
-        if "expected" in node:
-            raise c.fail(f"part {pid!r}: a prose part has a model_answer, not an expected answer", node, "expected")
-        return replace(base, model_answer=str(node.get("model_answer") or ""), key_ideas=_strings(node.get("key_ideas")),
-                       samples=_samples(c, node, pid), fingerprint=fingerprint)
+    return hashlib.sha256(json.dumps(decides, sort_keys=True, default=repr).encode()).hexdigest()[:16]
+
+
+def _expected(c: _Ctx, node: LineDict, part: Part, derivations: dict[str, Any]) -> tuple[str, Parsed, str | None]:
+    """The expected answer, parsed once: (its LaTeX, its value, the derivation it came from)."""
+    pid, kind, ctx = part.id, part.kind, part.context
     expected_node = c.mapping(c.require(node, "expected", f"part {pid!r}"), f"the expected answer of {pid!r}", FIELDS["expected"], node, "expected")
     latex = expected_node.get("latex")
     derived, derived_from = None, None
@@ -337,27 +365,29 @@ def _part(c: _Ctx, node: Any, problem: str, sections: tuple[str, ...], rctx: Sym
     if latex is None and derived is None:
         raise c.fail(f"part {pid!r}: expected needs latex, derive, or both", expected_node)
     parsed: Parsed | None = None
-    if latex is not None and kind == "shape":
-        latex = shape_latex(str(latex))
     if latex is not None:
-        try:
-            parsed = parse_latex(str(latex), ctx)
-        except LatexError as exc:
-            raise c.fail(f"part {pid!r}: expected latex does not parse: {exc.message}", expected_node, "latex") from None
+        latex = shape_latex(str(latex)) if kind == "shape" else str(latex)
+        parsed = _parse_rubric_latex(c, latex, ctx, f"part {pid!r}: expected latex", expected_node, "latex")
     if derived is not None:
         derived_parsed = _as_parsed(_in_context(derived, ctx), kind)
         if parsed is not None:
-            from grader.compare.engine import equivalent
-
-            verdict = equivalent(derived_parsed, parsed, ctx)
-            if verdict.equivalent is not True:
-                raise c.fail(f"part {pid!r}: expected latex {latex!r} disagrees with the derivation {derived_from} = {sympy.latex(derived_parsed.value if derived_parsed.kind != 'system' else '')}", expected_node, "latex")
+            verdict = compare(parsed, derived_parsed, ctx)
+            if verdict.outcome is not Outcome.CORRECT:
+                shown = sympy.latex(derived_parsed.value) if isinstance(derived_parsed, (Expression, MatrixValue)) else derived_parsed.latex
+                raise c.fail(f"part {pid!r}: expected latex {latex!r} (a {shape_of(parsed)}) disagrees with the derivation "
+                             f"{derived_from} = {shown} (a {shape_of(derived_parsed)})", expected_node, "latex")
         parsed = derived_parsed if parsed is None else parsed
         latex = latex if latex is not None else derived_parsed.latex
-    responses = tuple(_response(c, r, pid) for r in (node.get("responses") or ()))
-    follow = _follow(c, node.get("follow_through"), node, pid)
-    return replace(base, expected_latex=str(latex), expected=parsed, derived_from=derived_from, responses=responses,
-                   follow_through=follow, samples=_samples(c, node, pid), fingerprint=fingerprint)
+    assert parsed is not None and latex is not None
+    return latex, parsed, derived_from
+
+
+def _parse_rubric_latex(c: _Ctx, latex: str, ctx: SymbolContext, what: str, node: Any, key: str) -> Parsed:
+    """Rubric LaTeX, parsed once at load; a text that does not parse is the author's error."""
+    parsed = parse_latex(latex, ctx)
+    if isinstance(parsed, ParseFailure):
+        raise c.fail(f"{what} does not parse: {parsed.message}", node, key)
+    return parsed
 
 
 _SHAPE = re.compile(r"^\s*\(?\s*(\d+(?:\s*(?:\\times|\\cdot|[x×*,])\s*\d+)+)\s*\)?\s*$")
@@ -388,15 +418,16 @@ def _in_context(value: Any, ctx: SymbolContext) -> Any:
 
 
 def _as_parsed(value: Any, kind: str) -> Parsed:
+    """A derived value as the parsed answer it stands for (a dict of quantities is a system)."""
     if isinstance(value, dict):  # a system of assignments from "quantities"
-        rows = tuple(Parsed("equation", (sympy.Symbol(k, real=True), v), f"{k} = {sympy.latex(v)}") for k, v in value.items())
-        return Parsed("system", rows, ", ".join(r.latex for r in rows))
+        rows = tuple(finished(Equation(lhs=sympy.Symbol(k, real=True), rhs=v, latex=f"{k} = {sympy.latex(v)}")) for k, v in value.items())
+        return finished(System(rows=rows, latex=", ".join(r.latex for r in rows)))
     if isinstance(value, (list, tuple)):
         items = tuple(_as_parsed(v, "expression") for v in value)
-        return Parsed("set" if kind == "set" else "tuple", items, ", ".join(i.latex for i in items))
+        return finished(Collection(items=items, ordered=kind != "set", latex=", ".join(i.latex for i in items)))
     if isinstance(value, sympy.MatrixBase):
-        return Parsed("matrix", sympy.ImmutableMatrix(value), sympy.latex(value))
-    return Parsed("expr", value, sympy.latex(value))
+        return finished(MatrixValue(value=sympy.ImmutableMatrix(value), latex=sympy.latex(value)))
+    return finished(Expression(value=value, latex=sympy.latex(value)))
 
 
 def _tolerance(c: _Ctx, node: Any, parent: Any) -> CompareOptions:
@@ -412,7 +443,8 @@ def _tolerance(c: _Ctx, node: Any, parent: Any) -> CompareOptions:
     return CompareOptions(rel_tol=node.get("rel"), abs_tol=node.get("abs"), min_digits=md, seconds=float(node.get("seconds", 5.0)))
 
 
-def _response(c: _Ctx, node: Any, pid: str) -> Response:
+def _response(c: _Ctx, node: Any, part: Part) -> Response:
+    pid = part.id
     node = c.mapping(node, f"a response of {pid!r}", FIELDS["response"])
     answer = str(c.require(node, "answer", f"a response of {pid!r}"))
     points = node.get("points", 0)
@@ -421,22 +453,29 @@ def _response(c: _Ctx, node: Any, pid: str) -> Response:
     verdict = str(node.get("verdict", "partial" if points else "incorrect"))
     if verdict not in VERDICTS:
         raise c.fail(f"response verdict {verdict!r} is not one of {', '.join(VERDICTS)}", node, "verdict")
-    return Response(answer, float(points), str(node.get("feedback", "")), verdict)
+    text = shape_latex(answer) if part.kind == "shape" else answer
+    parsed = _parse_rubric_latex(c, text, part.context, f"a response of {pid!r}", node, "answer")
+    return Response(answer, parsed, float(points), str(node.get("feedback", "")), verdict)
 
 
-def _follow(c: _Ctx, node: Any, parent: Any, pid: str) -> FollowThrough | None:
+def _follow(c: _Ctx, node: Any, parent: Any, part: Part) -> FollowThrough | None:
     if node is None:
         return None
+    pid = part.id
     node = c.mapping(node, f"follow_through of {pid!r}", FIELDS["follow_through"], parent, "follow_through")
     uses = node.get("uses")
     if not isinstance(uses, dict) or not uses:
         raise c.fail("follow_through.uses maps a symbol to the part whose answer it stands for", node, "uses")
     expected = str(c.require(node, "expected", f"follow_through of {pid!r}"))
+    template = _parse_rubric_latex(c, expected, part.context, f"follow_through of {pid!r}", node, "expected")
+    if template.single() is None:
+        raise c.fail(f"follow_through of {pid!r}: expected must be a single value, not a {shape_of(template)}", node, "expected")
     credit = _fraction(c, node.get("credit", 1.0), node, "credit")
-    return FollowThrough(tuple((str(k), str(v)) for k, v in uses.items()), expected, credit)
+    return FollowThrough(tuple((str(k), str(v)) for k, v in uses.items()), expected, template, credit)
 
 
-def _samples(c: _Ctx, node: LineDict, pid: str) -> tuple[Sample, ...]:
+def _samples(c: _Ctx, node: LineDict, part: Part) -> tuple[Sample, ...]:
+    pid = part.id
     out = []
     raw = node.get("samples") or []
     if not isinstance(raw, list):
@@ -449,6 +488,7 @@ def _samples(c: _Ctx, node: LineDict, pid: str) -> tuple[Sample, ...]:
         points = s.get("points")
         if points is not None and not isinstance(points, (int, float)):
             raise c.fail("sample points must be a number", s, "points")
-        answer = s.get("answer")
-        out.append(Sample("" if answer is None else str(answer), verdict, None if points is None else float(points), line_of(s)))
+        answer = "" if s.get("answer") is None else str(s.get("answer"))
+        parsed = None if part.kind == "prose" else parse_latex(shape_latex(answer) if part.kind == "shape" else answer, part.context)
+        out.append(Sample(answer, verdict, None if points is None else float(points), line_of(s), parsed))
     return tuple(out)

@@ -11,7 +11,7 @@ from typing import Any
 
 from grader.compare.engine import CompareOptions
 from grader.latex.context import SymbolContext
-from grader.latex.parse import Parsed
+from grader.latex.parsed import Parsed, ParseFailure
 
 KINDS = ("expression", "equation", "matrix", "number", "set", "shape", "system", "prose")
 
@@ -21,6 +21,7 @@ class Response:
     """A specific answer (usually a typical wrong one) with its points and feedback."""
 
     answer: str
+    parsed: Parsed
     points: float
     feedback: str
     verdict: str = "partial"
@@ -54,6 +55,7 @@ class FollowThrough:
 
     uses: tuple[tuple[str, str], ...]
     expected: str
+    template: Parsed
     credit: float = 1.0
 
 
@@ -65,6 +67,8 @@ class Sample:
     verdict: str
     points: float | None = None
     line: int | None = None
+    #: the answer as parsed when the rubric loaded (None for prose parts)
+    parsed: Parsed | ParseFailure | None = None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.model import PartResult, Report, Verdict, VerdictCache
+from grader.model import Outcome, PartResult, Report, Verdict, VerdictCache
 
 
 @dataclass(frozen=True)
@@ -88,10 +88,11 @@ def grade_canned(text: str, rubric: Any, *, submission: str, cache: VerdictCache
         if v is None:
             row = next((r for r in part.key if r[0] == ans.replace(" ", "")), None)
             if row is None:
-                v = Verdict(False, "numeric", None, "not equal to the expected answer")
+                v = Verdict.incorrect("numeric", None, "not equal to the expected answer")
+            elif row[1] == "correct":
+                v = Verdict(outcome=Outcome.CORRECT, method="symbolic", diagnosis=row[3], evidence=row[1])
             else:
-                v = Verdict(row[1] == "correct", "symbolic", row[3],
-                            None if row[1] == "correct" else f"{row[3]}: check it", evidence=row[1])
+                v = Verdict.incorrect("symbolic", row[3], f"{row[3]}: check it", evidence=row[1])
             if cache is not None:
                 cache.put(key, v)
         row = next((r for r in part.key if r[0] == ans.replace(" ", "")), None)

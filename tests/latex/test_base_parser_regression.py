@@ -21,7 +21,9 @@ import sympy
 from latex2sympy2_extended import latex2sympy
 
 from grader.errors import LatexError
-from grader.latex import parse_latex_here
+from grader.latex import Collection, Equation, Relation, parse_latex_here
+from grader.latex.parsed import shape_of
+from latex_view import view
 
 CASES = Path("/work/shared/external/latex2sympy_cases.jsonl")
 
@@ -135,16 +137,15 @@ def _reason(latex: str, expected: Any, base: Any, ours: Any, kind: str | None, e
 
 def _value(p: Any) -> Any:
     """A parsed answer as the SymPy value the base parser would give for the same structure."""
-    if p.kind == "equation":
-        return sympy.Eq(*p.value, evaluate=False)
-    if p.kind == "relation":
-        lhs, op, rhs = p.value
-        return sympy.Rel(lhs, rhs, {"!=": "ne"}.get(op, op), evaluate=False)
-    if p.kind == "tuple":
-        return tuple(_value(x) for x in p.value)
-    if p.kind == "set":
-        return sympy.FiniteSet(*(_value(x) for x in p.value))
-    return p.value
+    if isinstance(p, Equation):
+        return sympy.Eq(p.lhs, p.rhs, evaluate=False)
+    if isinstance(p, Relation):
+        return sympy.Rel(p.lhs, p.rhs, {"!=": "ne"}.get(p.op, p.op), evaluate=False)
+    if isinstance(p, Collection) and p.ordered:
+        return tuple(_value(x) for x in p.items)
+    if isinstance(p, Collection):
+        return sympy.FiniteSet(*(_value(x) for x in p.items))
+    return view(p)[1]
 
 
 def _ours(latex: str) -> tuple[Any, str | None, str | None]:
@@ -153,9 +154,9 @@ def _ours(latex: str) -> tuple[Any, str | None, str | None]:
     except LatexError as exc:
         return None, None, exc.message
     try:
-        return _value(p), p.kind, None
+        return _value(p), shape_of(p), None
     except (TypeError, ValueError):
-        return p.value, p.kind, None
+        return view(p)[1], shape_of(p), None
 
 
 @pytest.mark.skipif(not CASES.is_file(), reason="/work/shared/external is not on this machine")

@@ -11,6 +11,7 @@ from sympy import Derivative, Function, IndexedBase, Integer, MatrixSymbol, Rati
 
 from grader.errors import LatexError
 from grader.latex import SymbolContext, parse_assumption, parse_given, parse_latex_here
+from latex_view import view
 
 
 def S(name: str, **kw: bool) -> sympy.Symbol:
@@ -31,7 +32,7 @@ n_dim = sympy.Symbol("n", integer=True, positive=True)
 
 
 def value(latex: str, context: SymbolContext | None = None) -> Any:
-    return parse_latex_here(latex, context).value
+    return view(parse_latex_here(latex, context))[1]
 
 
 def same(got: Any, want: Any) -> bool:
@@ -271,60 +272,60 @@ STRUCTURES = (
 
 @pytest.mark.parametrize(("id", "latex", "kind", "want"), STRUCTURES, ids=_ids(STRUCTURES))
 def test_structures(id: str, latex: str, kind: str, want: Any) -> None:
-    parsed = parse_latex_here(latex)
-    assert parsed.kind == kind
-    assert same(parsed.value, want)
+    got_kind, got = view(parse_latex_here(latex))
+    assert got_kind == kind
+    assert same(got, want)
 
 
 def test_equation() -> None:
     p = parse_latex_here(r"y = 2x + 1")
-    assert p.kind == "equation" and p.value == (y, 2 * x + 1)
+    assert view(p)[0] == "equation" and view(p)[1] == (y, 2 * x + 1)
 
 
 def test_chain_kept_as_chain() -> None:
     p = parse_latex_here(r"a = b = c")
-    assert p.kind == "chain" and p.value == (a, b, S("c")) and p.relations == ("=", "=")
+    assert view(p)[0] == "chain" and view(p)[1] == (a, b, S("c")) and p.relations == ("=", "=")
 
 
 def test_aligned_chain() -> None:
     p = parse_latex_here(r"\begin{aligned} E &= x + x \\ &= 2x \end{aligned}")
-    assert p.kind == "chain" and p.value[-1] == 2 * x
+    assert view(p)[0] == "chain" and view(p)[1][-1] == 2 * x
 
 
 def test_aligned_rows_with_left_sides_are_a_system() -> None:
     p = parse_latex_here(r"\begin{aligned} w_1 &= -1 \\ b &= 0 \end{aligned}")
-    assert p.kind == "system" and [r.value for r in p.value] == [(S("w_1"), -1), (b, 0)]
+    assert view(p)[0] == "system" and [view(r)[1] for r in view(p)[1]] == [(S("w_1"), -1), (b, 0)]
 
 
 def test_cases_system() -> None:
     p = parse_latex_here(r"\begin{cases} w_1 = -1 \\ w_2 = 1 \\ b = -1 \end{cases}")
-    assert p.kind == "system"
-    assert [r.value for r in p.value] == [(S("w_1"), -1), (S("w_2"), 1), (b, -1)]
+    assert view(p)[0] == "system"
+    assert [view(r)[1] for r in view(p)[1]] == [(S("w_1"), -1), (S("w_2"), 1), (b, -1)]
 
 
 def test_comma_system() -> None:
     p = parse_latex_here(r"w_1 = -1, b = 2")
-    assert p.kind == "system" and [r.value for r in p.value] == [(S("w_1"), -1), (b, 2)]
+    assert view(p)[0] == "system" and [view(r)[1] for r in view(p)[1]] == [(S("w_1"), -1), (b, 2)]
 
 
 def test_tuple_not_interval() -> None:
     p = parse_latex_here(r"(1, 2)")
-    assert p.kind == "tuple" and [q.value for q in p.value] == [1, 2]
+    assert view(p)[0] == "tuple" and [view(q)[1] for q in view(p)[1]] == [1, 2]
 
 
 def test_set() -> None:
     p = parse_latex_here(r"\{1, 3, 4, 6\}")
-    assert p.kind == "set" and sorted(q.value for q in p.value) == [1, 3, 4, 6]
+    assert view(p)[0] == "set" and sorted(view(q)[1] for q in view(p)[1]) == [1, 3, 4, 6]
 
 
 def test_piecewise() -> None:
     p = parse_latex_here(r"\begin{cases} 1 & x > 0 \\ 0 & \text{otherwise} \end{cases}")
-    assert p.kind == "piecewise" and p.value == sympy.Piecewise((1, x > 0), (0, True))
+    assert view(p)[0] == "piecewise" and view(p)[1] == sympy.Piecewise((1, x > 0), (0, True))
 
 
 def test_inequality() -> None:
     p = parse_latex_here(r"2w_2 + b \geq 1")
-    assert p.kind == "relation" and p.value == (2 * S("w_2") + b, ">=", 1)
+    assert view(p)[0] == "relation" and view(p)[1] == (2 * S("w_2") + b, ">=", 1)
 
 
 # -- 6. numbers ----------------------------------------------------------------------------------
@@ -344,8 +345,8 @@ NUMBERS = (
 @pytest.mark.parametrize(("id", "latex", "want", "digits"), NUMBERS, ids=_ids(NUMBERS))
 def test_numbers(id: str, latex: str, want: Any, digits: int) -> None:
     p = parse_latex_here(latex)
-    assert p.value == want
-    assert [d for _, d, _ in p.decimals] == [digits]
+    assert view(p)[1] == want
+    assert [d.digits for d in p.decimals] == [digits]
 
 
 PLAIN_NUMBERS = (
@@ -360,7 +361,7 @@ PLAIN_NUMBERS = (
 
 @pytest.mark.parametrize(("id", "latex", "want"), PLAIN_NUMBERS, ids=_ids(PLAIN_NUMBERS))
 def test_plain_numbers(id: str, latex: str, want: Any) -> None:
-    assert parse_latex_here(latex).value == want
+    assert view(parse_latex_here(latex))[1] == want
 
 
 # -- 7. parse errors carry the span of the original text --------------------------------------------
