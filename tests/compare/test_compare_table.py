@@ -9,7 +9,6 @@ import pytest
 from compare_pairs import PAIRS, Pair
 
 from grader.compare import equivalent
-from grader.errors import LatexError
 from grader.latex import ParseFailure, parse_latex
 
 SEEDS = Path("/work/shared/seeds")

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.latex import Chain, Collection, Equation, Expression, MatrixValue, Parsed, Relation, System
+from grader.latex import (
+    Chain,
+    Collection,
+    Equation,
+    Expression,
+    MatrixValue,
+    Parsed,
+    Relation,
+    System,
+)
 from grader.latex.parsed import shape_of
 
 

@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 import sympy
 from latex2sympy2_extended import latex2sympy
+from latex_view import view
 
 from grader.errors import LatexError
 from grader.latex import Collection, Equation, Relation, parse_latex_here
 from grader.latex.parsed import shape_of
-from latex_view import view
 
 CASES = Path("/work/shared/external/latex2sympy_cases.jsonl")
 

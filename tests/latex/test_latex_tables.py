@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 import sympy
+from latex_view import view
 from sympy import Derivative, Function, IndexedBase, Integer, MatrixSymbol, Rational, exp, log, sqrt
 
 from grader.errors import LatexError
 from grader.latex import SymbolContext, parse_assumption, parse_given, parse_latex_here
-from latex_view import view
 
 
 def S(name: str, **kw: bool) -> sympy.Symbol:
