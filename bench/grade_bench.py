@@ -1,9 +1,13 @@
-"""Time to grade one seed-sized submission cold: a new process, imports, rubric load, grading.
+"""Time to grade one seed-sized submission cold, and what grading each submission costs.
 
-    python bench/grade_bench.py [SUBMISSION] [--rubric RUBRIC] [--runs N]
+    python bench/grade_bench.py [SUBMISSION] [--rubric RUBRIC] [--runs N] [--no-counts]
 
 Prints the wall time of each cold run of `grade SUBMISSION --format json` (process start
 included) and the in-process split (import, rubric load, grading). Target: under 3 s cold.
+Then, for every bundled submission and every seed in ../shared/seeds (rubric picked as
+`grade` picks it), the boundary calls grading made: parse calls and distinct texts parsed,
+compare calls and distinct pairs compared, and the grading time (rubric already loaded).
+Parse calls equal distinct texts: each text is parsed once per submission.
 """
 
 from __future__ import annotations
@@ -46,11 +50,39 @@ print(f"import {{t1 - t0:.2f}} s, rubric load {{t2 - t1:.2f}} s, grading {{t3 - 
     return subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env).stdout.strip()
 
 
+def counts() -> None:
+    """Per submission: parse calls / distinct texts, compare calls / distinct pairs, seconds."""
+    from grader.grading import GradingStats, grade_submission
+    from grader.rubric.discover import pick_rubric
+
+    files = [p for p in sorted((ROOT / "submissions").glob("*.md")) if p.name != "README.md"] + sorted((ROOT / "submissions").glob("*.tex"))
+    seeds = ROOT.parent / "shared" / "seeds"
+    files += sorted(seeds.glob("*.txt")) if seeds.is_dir() else []
+    print(f"{'submission':28} {'rubric':20} {'parses':>7} {'texts':>6} {'compares':>9} {'pairs':>6} {'grading':>8}")
+    total = 0.0
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            rubric, _ = pick_rubric(text, ROOT / "rubrics")
+        except Exception as exc:  # noqa: BLE001 - a submission no rubric claims is reported, not fatal
+            print(f"{path.name[:28]:28} (no rubric: {exc})")
+            continue
+        stats = GradingStats()
+        start = time.perf_counter()
+        grade_submission(text, rubric, stats=stats)
+        took = time.perf_counter() - start
+        total += took
+        print(f"{path.name[:28]:28} {rubric.id[:20]:20} {stats.parse_calls:7d} {stats.distinct_texts:6d} "
+              f"{stats.compare_calls:9d} {stats.distinct_pairs:6d} {took:7.2f}s")
+    print(f"total grading time {total:.2f} s (rubrics loaded once each)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("submission", nargs="?", type=Path, default=DEFAULT_SUBMISSION)
     ap.add_argument("--rubric", type=Path, default=DEFAULT_RUBRIC)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-counts", action="store_true", help="skip the per-submission call counts")
     args = ap.parse_args()
     if not args.submission.exists():
         seeds = ROOT.parent / "shared" / "seeds" / "000_a90d74201a8809f1.txt"
@@ -60,6 +92,9 @@ def main() -> None:
     print("cold runs (process start included): " + ", ".join(f"{t:.2f} s" for t in times))
     print(f"median {statistics.median(times):.2f} s  (target < 3 s)")
     print("in-process split: " + split(args.submission, args.rubric))
+    if not args.no_counts:
+        sys.path.insert(0, str(ROOT))
+        counts()
 
 
 if __name__ == "__main__":

@@ -82,16 +82,30 @@ class _InertPickler(pickle.Pickler):
 
     SymPy objects unpickle by calling their constructors, which evaluate: a result holding the
     unevaluated ``10**(10**10)`` would be computed by the parent, outside every limit. Each
-    compound node is instead rebuilt with evaluation off (it was already in canonical form
-    where it was made); atoms (numbers, symbols) and explicit matrices pickle as usual, their
-    entries going through this pickler too.
+    compound node is instead put back as it was (class, args, assumptions, stored state)
+    without running its constructor; atoms (numbers, symbols) and explicit matrices pickle as
+    usual, their entries going through this pickler too.
     """
 
     def reducer_override(self, obj: Any) -> Any:
         basic = _sympy_basic()
         if basic is None or not isinstance(obj, basic) or not obj.args or _is_explicit_matrix(obj):
             return NotImplemented
-        return _rebuild_unevaluated, (type(obj), obj.args)
+        return _rebuild_node, (type(obj), obj.args, dict(obj._assumptions), _state(obj))
+
+
+_BASIC_SLOTS = frozenset({"_mhash", "_args", "_assumptions", "__weakref__", "__dict__"})
+
+
+def _state(obj: Any) -> dict[str, Any]:
+    """What a node's constructor stored beyond its args and assumptions (``IndexedBase``'s
+    name and shape, a function's ``nargs``), to be put back as it was."""
+    state = dict(getattr(obj, "__dict__", None) or {})
+    for klass in type(obj).__mro__:
+        for name in getattr(klass, "__slots__", ()):
+            if name not in _BASIC_SLOTS and hasattr(obj, name):
+                state[name] = getattr(obj, name)
+    return state
 
 
 def _sympy_basic() -> Any:
@@ -108,14 +122,20 @@ def _is_explicit_matrix(obj: Any) -> bool:
     return matrices is not None and isinstance(obj, matrices.MatrixBase)
 
 
-def _rebuild_unevaluated(cls: Any, args: tuple[Any, ...]) -> Any:
-    from sympy.core.parameters import evaluate
+def _rebuild_node(cls: Any, args: tuple[Any, ...], facts: dict[str, Any], state: dict[str, Any]) -> Any:
+    """The node exactly as it was: its class around its args, its assumptions and stored state;
+    no constructor logic runs, so nothing is evaluated."""
+    from sympy.core.assumptions import StdFactKB
+    from sympy.core.basic import Basic
 
-    with evaluate(False):
-        try:
-            return cls(*args, evaluate=False)
-        except TypeError:
-            return cls(*args)
+    obj = Basic.__new__(cls, *args)
+    if facts:
+        kb = StdFactKB()
+        kb.update(facts)
+        obj._assumptions = kb
+    for name, value in state.items():
+        object.__setattr__(obj, name, value)
+    return obj
 
 
 def inert_dumps(obj: Any) -> bytes:

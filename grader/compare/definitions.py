@@ -7,6 +7,7 @@ defined name or of its definition.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from typing import Any
 
 import sympy
@@ -17,25 +18,38 @@ from grader.latex.context import SymbolContext
 from grader.latex.parse import parse_latex_here
 
 
-def definition_rules(ctx: SymbolContext) -> list[tuple[Any, Any]]:
-    """(left side, right side) pairs parsed in the context, in the order given (once per
-    context in a process: every comparison in that context uses them)."""
+@dataclass(frozen=True)
+class Rule:
+    """One definition ``lhs := rhs``; for a function, its derivatives are made once (``sigma'``)."""
+
+    lhs: Any
+    rhs: Any
+    primes: tuple[Any, ...] = ()  # Lambdas of the first and second derivative of a one-argument function
+
+
+def definition_rules(ctx: SymbolContext) -> list[Rule]:
+    """The context's definitions parsed in the context, in the order given (once per context in
+    a process: every comparison in that context uses them)."""
     return list(_rules(ctx))
 
 
 @functools.lru_cache(maxsize=256)
-def _rules(ctx: SymbolContext) -> tuple[tuple[Any, Any], ...]:
+def _rules(ctx: SymbolContext) -> tuple[Rule, ...]:
     rules = []
     for name, latex in ctx.definitions:
         lhs = parse_latex_here(name, ctx).single()
         rhs = parse_latex_here(latex, ctx).single()
         if lhs is None or rhs is None:
             raise LatexError(f"the definition {name} := {latex} is not a single value", latex)
-        rules.append((lhs, rhs))
+        primes: tuple[Any, ...] = ()
+        if isinstance(lhs, AppliedUndef) and len(lhs.args) == 1 and isinstance(lhs.args[0], sympy.Symbol):
+            var = lhs.args[0]
+            primes = tuple(sympy.Lambda((var,), sympy.diff(rhs, var, order)) for order in (1, 2))
+        rules.append(Rule(lhs, rhs, primes))
     return tuple(rules)
 
 
-def expand_definitions(expr: Any, rules: list[tuple[Any, Any]], rounds: int = 3) -> Any:
+def expand_definitions(expr: Any, rules: list[Rule], rounds: int = 3) -> Any:
     """``expr`` with every defined name replaced by its definition (a few rounds, for chains)."""
     if not rules:
         return expr
@@ -45,14 +59,15 @@ def expand_definitions(expr: Any, rules: list[tuple[Any, Any]], rounds: int = 3)
         return expr
     for _ in range(rounds):
         before = expr
-        for lhs, rhs in rules:
-            expr = _apply(expr, lhs, rhs)
+        for rule in rules:
+            expr = _apply(expr, rule)
         if expr == before:
             break
     return expr
 
 
-def _apply(expr: Any, lhs: Any, rhs: Any) -> Any:
+def _apply(expr: Any, rule: Rule) -> Any:
+    lhs, rhs = rule.lhs, rule.rhs
     if isinstance(lhs, (sympy.Symbol, sympy.MatrixSymbol)):
         return expr.xreplace({lhs: rhs})
     if isinstance(lhs, sympy.Indexed):
@@ -63,15 +78,12 @@ def _apply(expr: Any, lhs: Any, rhs: Any) -> Any:
 
         return expr.replace(lambda n: isinstance(n, sympy.Indexed) and n.base == base, entry)
     if isinstance(lhs, AppliedUndef) and all(isinstance(a, sympy.Symbol) for a in lhs.args):
-        params = lhs.args
-        lam = sympy.Lambda(params, rhs)
+        lam = sympy.Lambda(lhs.args, rhs)
         name = lhs.func.__name__
         out = expr.replace(lambda n: isinstance(n, AppliedUndef) and n.func.__name__ == name, lambda n: lam(*n.args))
         # primes: sigma'(x) is the derivative of the definition
-        for order in (1, 2):
+        for order, dlam in enumerate(rule.primes, start=1):
             primed = name + "'" * order
-            if len(params) == 1:
-                dlam = sympy.Lambda(params, sympy.diff(rhs, params[0], order))
-                out = out.replace(lambda n, p=primed: isinstance(n, AppliedUndef) and n.func.__name__ == p, lambda n, d=dlam: d(*n.args))
+            out = out.replace(lambda n, p=primed: isinstance(n, AppliedUndef) and n.func.__name__ == p, lambda n, d=dlam: d(*n.args))
         return out
     return expr.xreplace({lhs: rhs})

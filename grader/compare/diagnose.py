@@ -13,7 +13,7 @@ from typing import Any
 
 import sympy
 
-from grader.compare.definitions import expand_definitions
+from grader.compare.definitions import Rule, expand_definitions
 from grader.compare.numeric import Point, close, realise, to_number
 from grader.latex.context import SymbolContext
 
@@ -24,7 +24,7 @@ class Diagnosis:
     feedback: str
 
 
-def diagnose(expected: Any, answer: Any, points: list[Point], ctx: SymbolContext, rel: float, rules: list[tuple[Any, Any]]) -> Diagnosis | None:
+def diagnose(expected: Any, answer: Any, points: list[Point], ctx: SymbolContext, rel: float, rules: list[Rule]) -> Diagnosis | None:
     """The first diagnosis whose mistaken version of ``expected`` matches ``answer`` everywhere.
 
     ``rel`` is capped at 1%: a one-digit decimal may pass as a rounding of the value, but it is
@@ -37,7 +37,7 @@ def diagnose(expected: Any, answer: Any, points: list[Point], ctx: SymbolContext
         return None  # values too extreme to say more than "not equal"
 
 
-def _diagnose(expected: Any, answer: Any, points: list[Point], ctx: SymbolContext, rel: float, rules: list[tuple[Any, Any]]) -> Diagnosis | None:
+def _diagnose(expected: Any, answer: Any, points: list[Point], ctx: SymbolContext, rel: float, rules: list[Rule]) -> Diagnosis | None:
     rel = max(rel, 1e-12)
     e_vals, a_vals = _values(expected, points, ctx), _values(answer, points, ctx)
     pairs = [(x, y) for x, y in zip(e_vals, a_vals, strict=True) if x is not None and y is not None]
@@ -125,7 +125,7 @@ def _constant_ratio(pairs: list[tuple[Any, Any]], rel: float) -> str | None:
     return None
 
 
-def _term_mistake(expected: Any, answer: Any, points: list[Point], ctx: SymbolContext, rel: float, rules: list[tuple[Any, Any]], a_vals: list[Any]) -> Diagnosis | None:
+def _term_mistake(expected: Any, answer: Any, points: list[Point], ctx: SymbolContext, rel: float, rules: list[Rule], a_vals: list[Any]) -> Diagnosis | None:
     if isinstance(expected, sympy.MatrixBase) or not isinstance(expected, sympy.Basic):
         return None
     e_terms = sympy.Add.make_args(expected)

@@ -2,5 +2,6 @@
 
 from grader.grading.grade import grade_answer, grade_submission
 from grader.grading.selftest import SampleFailure, check_samples
+from grader.grading.session import GradingSession, GradingStats
 
-__all__ = ["SampleFailure", "check_samples", "grade_answer", "grade_submission"]
+__all__ = ["GradingSession", "GradingStats", "SampleFailure", "check_samples", "grade_answer", "grade_submission"]
