@@ -50,17 +50,24 @@ class LatexError(InputError):
         """The offending text with a caret line under the span (PrairieLearn style)."""
         if self.span is None or not self.text:
             return self.message
-        start, end = self.span
-        line_start = self.text.rfind("\n", 0, start) + 1
-        line_end = self.text.find("\n", start)
-        line = self.text[line_start : line_end if line_end >= 0 else len(self.text)]
-        width = max(1, min(end, line_start + len(line)) - start)
-        return f"{self.message}\n{line}\n{' ' * (start - line_start)}{'^' * width}"
+        line, caret = point_at(self.text, self.span)
+        return f"{self.message}\n{line}\n{caret}"
 
     def __str__(self) -> str:
         if self.span is None:
             return self.message
         return f"{self.message} at {self.span[0]}-{self.span[1]}"
+
+
+def point_at(text: str, span: tuple[int, int]) -> tuple[str, str]:
+    """The line of ``text`` holding ``span`` and a caret line under the span, for reports."""
+    start = min(max(span[0], 0), len(text))
+    end = max(span[1], start + 1)
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    width = max(1, min(end, line_start + len(line)) - start)
+    return line, " " * (start - line_start) + "^" * width
 
 
 class SubmissionError(InputError):

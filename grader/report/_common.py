@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from grader.errors import point_at
 from grader.model import PartResult, Report
 
 #: How long a LaTeX answer may be on one line of a text report before it is cut.
@@ -96,6 +97,14 @@ def group_parts(report: Report) -> list[ProblemGroup]:
 def needs_detail(part: PartResult) -> bool:
     """Whether a part is anything other than fully correct (so the student should read more)."""
     return part.verdict != "correct" or part.points < part.max_points
+
+
+def caret(part: PartResult) -> tuple[str, str] | None:
+    """For an answer that does not parse: its offending line and a caret under the span."""
+    span = part.location.span
+    if span is None or not part.answer:
+        return None
+    return point_at(part.answer, span)
 
 
 def one_line(s: str) -> str:

@@ -12,6 +12,7 @@ from html import escape
 
 from grader.model import PartResult, Report
 from grader.report._common import (
+    caret,
     fmt_points,
     fmt_total,
     group_parts,
@@ -111,6 +112,9 @@ def _section(part: PartResult) -> list[str]:
         ]
     else:
         out.append(f"<p>Your answer: {_code(part.answer)}</p>")
+    pointed = caret(part)
+    if pointed is not None:
+        out.append(f'<pre class="caret">{_e(pointed[0])}\n{_e(pointed[1])}</pre>')
     if part.feedback:
         out.append(f'<p class="feedback"><strong>Feedback:</strong> {_e(part.feedback)}</p>')
     if part.alternatives:

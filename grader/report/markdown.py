@@ -15,6 +15,7 @@ import re
 from grader.model import PartResult, Report
 from grader.report._common import (
     TITLE_WIDTH,
+    caret,
     fmt_points,
     fmt_total,
     group_parts,
@@ -100,6 +101,10 @@ def _section(part: PartResult) -> list[str]:
         lines += [*_answers(part), ""]
     else:
         lines += [f"Your answer: {_math(part.answer)}", ""]
+    pointed = caret(part)
+    if pointed is not None:
+        fence = "~~~~"
+        lines += ["The grader could not read your answer here:", "", fence, pointed[0].replace(fence, "~ ~"), pointed[1], fence, ""]
     if part.feedback:
         lines += [f"**Feedback:** {md_text(part.feedback)}", ""]
     if part.alternatives:
