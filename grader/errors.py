@@ -17,6 +17,8 @@ Student problems never raise past the grading boundary: they become verdicts. Au
 
 from __future__ import annotations
 
+from grader.spans import point_at
+
 
 class BudgetExceeded(BaseException):
     """A time or memory limit was hit inside a limited call."""
@@ -57,17 +59,6 @@ class LatexError(InputError):
         if self.span is None:
             return self.message
         return f"{self.message} at {self.span[0]}-{self.span[1]}"
-
-
-def point_at(text: str, span: tuple[int, int]) -> tuple[str, str]:
-    """The line of ``text`` holding ``span`` and a caret line under the span, for reports."""
-    start = min(max(span[0], 0), len(text))
-    end = max(span[1], start + 1)
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    line = text[line_start : line_end if line_end >= 0 else len(text)]
-    width = max(1, min(end, line_start + len(line)) - start)
-    return line, " " * (start - line_start) + "^" * width
 
 
 class SubmissionError(InputError):

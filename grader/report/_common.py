@@ -11,7 +11,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from grader.errors import point_at
 from grader.model import PartResult, Report
 
 #: How long a LaTeX answer may be on one line of a text report before it is cut.
@@ -101,10 +100,7 @@ def needs_detail(part: PartResult) -> bool:
 
 def caret(part: PartResult) -> tuple[str, str] | None:
     """For an answer that does not parse: its offending line and a caret under the span."""
-    span = part.location.span
-    if span is None or not part.answer:
-        return None
-    return point_at(part.answer, span)
+    return part.location.pointer(part.answer)
 
 
 def one_line(s: str) -> str:
