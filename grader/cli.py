@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
+from grader.batch.runner import BatchSettings
 from grader.errors import BudgetExceeded, GraderError, LatexError
 
 PROJECT_RUBRICS = Path(__file__).resolve().parent.parent / "rubrics"
@@ -234,27 +236,27 @@ def rubric_new(assignment_id: str, title: str, course: str, problems: int, parts
     _write(scaffold_rubric(assignment_id=assignment_id, title=title, course=course, problems=problems, parts=parts, points=points), output)
 
 
+_BATCH = BatchSettings()  # the batch defaults, defined once in the library
+
+
 @main.command("batch")
 @click.argument("path", type=click.Path(exists=False))
 @click.option("--rubric", "rubric_path", required=True, type=click.Path(dir_okay=False))
-@click.option("--jobs", type=int, default=None, help="Worker processes (default: the core count).")
-@click.option("--gradebook", type=click.Path(dir_okay=False), default=None, help="SQLite gradebook (default: gradebook.sqlite beside the output).")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, help="Write the class CSV here.")
-@click.option("--csv-layout", type=click.Choice(["default", "canvas", "moodle"]), default="default", show_default=True)
-@click.option("--feedback-dir", type=click.Path(file_okay=False), default=None, help="Write one feedback file per student here.")
-@click.option("--regrade", is_flag=True, help="After a rubric change: regrade only what the change affects.")
-@click.option("--manifest", type=click.Path(dir_okay=False), default=None, help="CSV of student id to file (LMS downloads).")
-@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds per submission before its worker is killed.")
-@click.option("--memory-mb", type=int, default=1536, show_default=True, help="Memory limit per worker.")
-def batch_cmd(path: str, rubric_path: str, jobs: int | None, gradebook: str | None, csv_path: str | None, csv_layout: str,
-              feedback_dir: str | None, regrade: bool, manifest: str | None, timeout: float, memory_mb: int) -> None:
+@click.option("--jobs", type=int, default=_BATCH.jobs, help="Worker processes (default: the core count).")
+@click.option("--gradebook", type=click.Path(dir_okay=False), default=_BATCH.gradebook, help="SQLite gradebook (default: gradebook.sqlite beside the output).")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=_BATCH.csv_path, help="Write the class CSV here.")
+@click.option("--csv-layout", type=click.Choice(["default", "canvas", "moodle"]), default=_BATCH.csv_layout, show_default=True)
+@click.option("--feedback-dir", type=click.Path(file_okay=False), default=_BATCH.feedback_dir, help="Write one feedback file per student here.")
+@click.option("--regrade", is_flag=True, default=_BATCH.regrade, help="After a rubric change: regrade only what the change affects.")
+@click.option("--manifest", type=click.Path(dir_okay=False), default=_BATCH.manifest, help="CSV of student id to file (LMS downloads).")
+@click.option("--timeout", type=float, default=_BATCH.timeout, show_default=True, help="Seconds per submission before its worker is killed.")
+@click.option("--memory-mb", type=int, default=_BATCH.memory_mb, show_default=True, help="Memory limit per worker.")
+def batch_cmd(path: str, rubric_path: str, **options: Any) -> None:
     """Grade a folder or .zip of submissions into a gradebook, a CSV and feedback files."""
     from grader.batch import run_batch
 
     try:
-        summary = run_batch(path, rubric_path, jobs=jobs, gradebook=gradebook, csv_path=csv_path, csv_layout=csv_layout,
-                            feedback_dir=feedback_dir, regrade=regrade, timeout=timeout, memory_mb=memory_mb, manifest=manifest,
-                            progress=True)
+        summary = run_batch(path, rubric_path, replace(_BATCH, **options, progress=True))
     except GraderError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
