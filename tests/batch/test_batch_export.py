@@ -16,7 +16,7 @@ from grader.batch import export, render_stats, run_batch, stats
 from grader.errors import InputError
 
 LAYOUT_HEADERS = (
-    ("default", ["student", "total", "a", "b", "status"]),
+    ("default", ["student", "total", "a", "b", "status", "pending"]),
     ("canvas", ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Homework 1"]),
     ("moodle", ["ID number", "Email address", "Full name", "Homework 1", "Feedback"]),
 )
