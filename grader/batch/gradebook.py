@@ -3,7 +3,7 @@
 Schema (one file, standard library only)::
 
     rubrics       (rubric_id, rubric_version) -> fingerprint, title, parts (JSON list of
-                  {id, title, points, fingerprint}), recorded_at
+                  {id, title, points, fingerprint, kind}), recorded_at
     students      student -> name, email, sis_id, section          (from a manifest)
     submissions   id; UNIQUE (student, rubric_id, rubric_version); rubric_fingerprint, file,
                   sha256 (of the text), status (ok | duplicate | timeout | memory | error |
@@ -123,10 +123,11 @@ def verdict_from_json(s: str) -> Verdict:
 
 
 def rubric_parts(rubric: Any) -> list[dict[str, Any]]:
-    """The parts of a rubric as plain data (id, title, points, fingerprint)."""
+    """The parts of a rubric as plain data (id, title, points, fingerprint, kind)."""
     fps: Mapping[str, str] = getattr(rubric, "part_fingerprints", {}) or {}
     return [{"id": p.id, "title": getattr(p, "title", ""), "points": float(p.points),
-             "fingerprint": fps.get(p.id, "")} for p in rubric.parts]
+             "fingerprint": fps.get(p.id, ""), "kind": getattr(p, "kind", "") or ""}
+            for p in rubric.parts]
 
 
 def record_rubric(conn: sqlite3.Connection, rubric: Any) -> None:

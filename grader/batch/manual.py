@@ -316,23 +316,27 @@ def _check_points(points: float, g: PartGrade) -> float:
 
 def set_grades(conn: sqlite3.Connection, items: Iterable[tuple[PartGrade, float, str, str]], *,
                rubric_id: str, grader: str, scope: str = "student", group_id: str = "",
-               action: str = "set", now: float | None = None) -> int:
+               action: str = "set", graders: dict[tuple[str, str], str] | None = None,
+               now: float | None = None) -> int:
     """Record manual grades ``(part grade, points, comment, reason)`` in one transaction.
 
-    Overriding a grade the engine decided needs a reason (``InputError`` otherwise); nothing is
-    written unless every item is valid. Returns how many were written.
+    Points that differ from a grade the engine decided need a reason (``InputError``
+    otherwise); nothing is written unless every item is valid. ``graders`` names who gave a
+    grade per (student, part) when it is not ``grader`` (an import). Returns how many were
+    written.
     """
     at = time.time() if now is None else now
     rows = []
     for g, points, comment, reason in items:
         value = _check_points(points, g)
-        decided = not g.pending and g.manual is None and g.stale is None
+        decided = g.verdict is not None and g.verdict not in PENDING_VERDICTS
         if decided and value != g.auto_points and not reason.strip():
             raise InputError(f"{g.part} of {g.student} was graded automatically "
                              f"({g.auto_points:g} / {g.max_points:g}, {g.verdict}): "
                              "give a reason to override it")
-        rows.append((g.student, rubric_id, g.part, value, g.max_points, comment, reason, grader,
-                     at, g.fingerprint, g.answer, scope, group_id))
+        who = (graders or {}).get((g.student, g.part)) or grader
+        rows.append((g.student, rubric_id, g.part, value, g.max_points, comment.strip(),
+                     reason.strip(), who, at, g.fingerprint, g.answer, scope, group_id))
     if not rows:
         return 0
     with conn:
