@@ -128,3 +128,21 @@ def write_feedback(conn: sqlite3.Connection, out_dir: str | Path, *, rubric_id: 
                                  show_expected=show_expected))
         written += 1
     return written
+
+
+def rewrite_feedback(gradebook: str | Path, out_dir: str | Path, *, rubric_id: str | None = None,
+                     version: str | None = None, show_expected: bool = True) -> int:
+    """Write every student's feedback files again, with the grades as they stand now."""
+    from grader.batch.export import _open, _rubric
+
+    conn = _open(gradebook)
+    try:
+        rub = _rubric(conn, rubric_id, version)
+        students = [r["student"] for r in conn.execute(
+            "SELECT student FROM submissions WHERE rubric_id=? AND rubric_version=? ORDER BY student",
+            (rub["rubric_id"], rub["rubric_version"]))]
+        return write_feedback(conn, out_dir, rubric_id=rub["rubric_id"],
+                              version=rub["rubric_version"], students=students,
+                              show_expected=show_expected)
+    finally:
+        conn.close()

@@ -10,8 +10,10 @@ verdict, diagnosis and points) and they are the same answer:
   whitespace removed, which is what the engine's verdict cache treats as one answer
   (prose also ignores case).
 
-This is exact equality, never "probably equal": a group never joins answers that a person might
-want to grade differently for a reason the engine can see. A submission that could not be graded
+and the answers must use the same names and commands (``x^2`` and ``x \\cdot x`` parse alike
+but are two groups; so are ``W^T x`` and ``W x`` under a context where ``W`` is a scalar). This
+is exact equality, never "probably equal": a group never joins answers that a person might
+want to grade differently for a reason the engine or the notation shows. A submission that could not be graded
 is a group of its own. Group ids are short hashes of the group's key, so they stay the same
 across runs while the answers do (``grade review --set-group PART GROUP POINTS``).
 """
@@ -19,6 +21,7 @@ across runs while the answers do (``grade review --set-group PART GROUP POINTS``
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -149,6 +152,21 @@ def _structure(value: Any) -> str:
     return repr(value)
 
 
+#: Commands that change how an answer looks, not what it says.
+_PRESENTATION = frozenset(r"""\left \right \bigl \bigr \Bigl \Bigr \big \Big \cdot \times
+    \frac \dfrac \tfrac \displaystyle \quad \qquad \mathrm \text \boxed""".split())
+_TOKEN = re.compile(r"\\[A-Za-z]+|[A-Za-z]")
+
+
+def _notation(text: str) -> str:
+    """The names and commands an answer uses, as a sorted multiset (presentation left out).
+
+    Joined to the parse, so that a reading that loses something (``W^T x`` read as ``W x`` when
+    ``W`` is not declared a matrix) never puts two differently written answers in one group.
+    """
+    return " ".join(sorted(t for t in _TOKEN.findall(text) if t not in _PRESENTATION))
+
+
 def _keys_here(texts: Sequence[str], context: Any) -> list[str | None]:
     """Structural keys of answers in this process (run it in the limited worker)."""
     from grader.latex import parse_latex_here
@@ -156,7 +174,7 @@ def _keys_here(texts: Sequence[str], context: Any) -> list[str | None]:
     out: list[str | None] = []
     for t in texts:
         try:
-            out.append(_structure(parse_latex_here(t, context)))
+            out.append(_structure(parse_latex_here(t, context)) + "|" + _notation(t))
         except (GraderError, ValueError, TypeError, RecursionError):
             out.append(None)
     return out
