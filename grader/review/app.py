@@ -21,6 +21,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import threading
+from dataclasses import replace
 from typing import Any
 
 from flask import Flask, abort, make_response, redirect, render_template, request, url_for
@@ -184,6 +185,8 @@ def create_app(review: Review, *, token: str | None = None) -> Flask:
             abort(404)
         with review.db() as conn:
             rep = report(conn, grades, rubric_id=review.rubric_id, version=review.version)
+        if not names():  # the file name is often the student's name
+            rep = replace(rep, submission=label(grades.student))
         html = feedback_html(rep, student=label(grades.student), status=grades.status,
                              message=grades.message,
                              show_expected=request.args.get("expected") != "0")

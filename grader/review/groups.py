@@ -153,7 +153,7 @@ def _structure(value: Any) -> str:
 
 
 #: Commands that change how an answer looks, not what it says.
-_PRESENTATION = frozenset(r"""\left \right \bigl \bigr \Bigl \Bigr \big \Big \cdot \times
+_PRESENTATION = frozenset(r"""\left \right \bigl \bigr \Bigl \Bigr \big \Big \cdot
     \frac \dfrac \tfrac \displaystyle \quad \qquad \mathrm \text \boxed""".split())
 _TOKEN = re.compile(r"\\[A-Za-z]+|[A-Za-z]")
 
