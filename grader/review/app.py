@@ -113,7 +113,7 @@ def create_app(review: Review, *, token: str | None = None) -> Flask:
             q = review.part_queue(part_id, queue)
         except InputError:
             abort(404)
-        everything = request.args.get("all") == "1"
+        everything = "1" in (request.args.get("all"), request.form.get("all"))
         groups = [g for g in q.groups if everything or g.needs_person]
         i = [x.info.id for x in queue].index(part_id)
         texts: list[tuple[str | None, bool]] = [(q.info.expected, True),
