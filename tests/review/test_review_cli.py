@@ -166,3 +166,27 @@ def test_export_rewrites_feedback_with_manual_grades(graded: Path, tmp_path: Pat
     assert "Exactly the point." in md and "Exactly the point." in html
     assert "2 points in 1 part still to be graded by a person" in html  # 1.grad waits
     assert "Expected" not in html and "<math" in html
+
+
+def test_grade_review_serves_on_localhost(graded: Path) -> None:
+    """The real command: it prints its URL on 127.0.0.1 and serves the queue there."""
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    proc = subprocess.Popen([sys.executable, "-m", "grader.cli", "review", str(graded), "--port", "0"],
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        m = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+        assert m, line
+        with urllib.request.urlopen(m.group(1), timeout=10) as resp:
+            html = resp.read().decode()
+        assert "Review queue" in html and 'data-part="2.why"' in html
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
