@@ -190,3 +190,26 @@ def test_grade_review_serves_on_localhost(graded: Path) -> None:
     finally:
         proc.terminate()
         proc.communicate(timeout=10)
+
+
+def test_json_and_lms_layouts_show_pending_and_manual(graded: Path) -> None:
+    import json
+
+    run("review", str(graded), "--set", "dee", "2.why", "1", "--comment", "partly", "--grader", "ta1")
+    code, out, _ = run("export", str(graded), "--to", "json")
+    assert code == 0
+    students = {s["student"]: s for s in json.loads(out)["students"]}
+    ana = {p["id"]: p for p in students["ana"]["parts"]}
+    assert students["ana"]["score"] is None and students["ana"]["pending"] == 2
+    assert (ana["2.why"]["points"], ana["2.why"]["pending"], ana["2.why"]["state"]) == (None, True, "pending")
+    dee = {p["id"]: p for p in students["dee"]["parts"]}
+    assert dee["2.why"]["state"] == "manual" and dee["2.why"]["method"] == "manual"
+    assert dee["2.why"]["manual"]["grader"] == "ta1" and dee["2.why"]["feedback"] == "partly"
+    assert students["dee"]["score"] == 1 and students["eli"]["score"] == 2
+    code, out, _ = run("export", str(graded), "--to", "csv", "--layout", "moodle")
+    moodle = {r[0]: r for r in csv.reader(io.StringIO(out))}
+    assert moodle["ana"][3] == "" and moodle["ana"][4] == "2 parts awaiting review"
+    assert moodle["dee"][3] == "1" and moodle["dee"][4] == ""
+    code, out, _ = run("export", str(graded), "--to", "csv", "--layout", "canvas")
+    canvas = {r[1]: r for r in csv.reader(io.StringIO(out))}
+    assert canvas["ana"][-1] == "" and canvas["dee"][-1] == "1"
