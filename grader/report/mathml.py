@@ -4,8 +4,8 @@
 un-escapes entities and so would pass ``\\text{<script>}`` through as markup. Instead the tree
 is rebuilt keeping only MathML elements and presentation attributes (``href``, colours and
 styles are dropped: a grader must see everything a student wrote) and serialised with
-escaping. Student text is converted in the limited worker (``grader.budget``), many strings per
-call, and written without a namespace (an HTML parser puts ``<math>`` in MathML's); whatever does not convert in time or at all is shown as LaTeX source in ``<code>``.
+escaping. Student text is cut into prose and formulas and converted in the limited worker
+(``grader.budget``), many strings per call, and written without a namespace (an HTML parser puts ``<math>`` in MathML's); whatever does not convert in time or at all is shown as LaTeX source in ``<code>``.
 
 Prose answers mix text and math: ``$...$``, ``$$...$$``, ``\\(...\\)`` and ``\\[...\\]`` are
 typeset, the rest is escaped text. A string with no delimiters is read as math unless it reads
@@ -70,18 +70,43 @@ def mathml_here(latex: str, display: bool = False) -> str | None:
     return ET.tostring(clean, encoding="unicode", short_empty_elements=False)
 
 
-def _many_here(items: Sequence[tuple[str, bool]]) -> list[str | None]:
-    return [mathml_here(t, d) for t, d in items]
+Piece = tuple[str, bool | None, str | None]  # (text, display or None for prose, MathML)
+
+
+def _pieces(text: str, display: bool, auto: bool) -> list[tuple[str, bool | None]]:
+    if not auto:
+        return [(text, display)]
+    if any(d in text for d, _ in _DELIMS):
+        return split_math(text)
+    if looks_like_prose(text):
+        return [(text, None)]
+    return [(text, display)]
+
+
+def _render_here(text: str, display: bool, auto: bool) -> list[Piece]:
+    """Cut ``text`` into prose and formulas and typeset the formulas, in this process."""
+    return [(p, d, mathml_here(p, d) if d is not None else None)
+            for p, d in _pieces(text, display, auto)]
+
+
+def _many_here(items: Sequence[tuple[str, bool, bool]]) -> list[list[Piece]]:
+    return [_render_here(t, d, a) for t, d, a in items]
 
 
 def convert_many(items: Sequence[tuple[str, bool]]) -> list[str | None]:
-    """MathML for each ``(latex, display)``, converted in the limited worker."""
+    """MathML for each ``(latex, display)`` formula, converted in the limited worker."""
+    done = _convert([(t, d, False) for t, d in items])
+    return [pieces[0][2] if pieces else None for pieces in done]
+
+
+def _convert(items: Sequence[tuple[str, bool, bool]]) -> list[list[Piece]]:
+    """Everything about student text (cutting, the prose test, typesetting) runs limited."""
     if not items:
         return []
     try:
         return limited(_many_here, list(items), seconds=SECONDS)
     except (BudgetExceeded, OSError):
-        return [None] * len(items)
+        return [[(t, d, None)] for t, d, _ in items]
 
 
 def looks_like_prose(text: str) -> bool:
@@ -134,38 +159,36 @@ class MathRenderer:
     """
 
     def __init__(self) -> None:
-        self._done: dict[tuple[str, bool], str | None] = {}
+        self._done: dict[tuple[str, bool, bool], list[Piece]] = {}
 
-    def _pieces(self, text: str, display: bool) -> list[tuple[str, bool | None]]:
-        if any(d in text for d, _ in _DELIMS):
-            return split_math(text)
-        if looks_like_prose(text):
-            return [(text, None)]
-        return [(text, display)]
+    def _prepare(self, items: Iterable[tuple[str | None, bool, bool]]) -> None:
+        todo = list(dict.fromkeys((t, d, a) for t, d, a in items
+                                  if t and (t, d, a) not in self._done))
+        for key, pieces in zip(todo, _convert(todo), strict=True):
+            self._done[key] = pieces
 
     def prepare(self, texts: Iterable[tuple[str | None, bool]]) -> None:
-        todo: list[tuple[str, bool]] = []
-        for text, display in texts:
-            if not text:
-                continue
-            for piece, disp in self._pieces(text, display):
-                if disp is not None and (piece, disp) not in self._done:
-                    self._done[(piece, disp)] = None
-                    todo.append((piece, disp))
-        for key, value in zip(todo, convert_many(todo), strict=True):
-            self._done[key] = value
+        """Typeset these ``(text, display)`` for ``auto`` in one limited call."""
+        self._prepare((t, d, True) for t, d in texts)
+
+    def _html(self, key: tuple[str, bool, bool]) -> str:
+        if key not in self._done:
+            self._prepare([key])
+        out = []
+        for piece, display, mathml in self._done[key]:
+            if display is None:
+                out.append(_text(piece))
+            elif mathml:
+                out.append(f'<span class="math" title="{html.escape(piece, quote=True)}">'
+                           f"{mathml}</span>")
+            else:
+                out.append(_code(piece))
+        return "".join(out)
 
     def math(self, latex: str, display: bool = False) -> str:
         """A formula as MathML (or as source in ``<code>``), HTML-safe."""
-        if (latex, display) not in self._done:
-            self.prepare([(latex, display)])
-        got = self._done.get((latex, display))
-        return f'<span class="math" title="{html.escape(latex, quote=True)}">{got}</span>' \
-            if got else _code(latex)
+        return self._html((latex, display, False)) if latex else ""
 
     def auto(self, text: str, display: bool = False) -> str:
         """A formula, or text with formulas in it, as HTML."""
-        pieces = self._pieces(text, display)
-        if any(d is not None and (p, d) not in self._done for p, d in pieces):
-            self.prepare([(text, display)])
-        return "".join(_text(p) if d is None else self.math(p, d) for p, d in pieces)
+        return self._html((text, display, True)) if text else ""
