@@ -5,7 +5,9 @@ un-escapes entities and so would pass ``\\text{<script>}`` through as markup. In
 is rebuilt keeping only MathML elements and presentation attributes (``href``, colours and
 styles are dropped: a grader must see everything a student wrote) and serialised with
 escaping. Student text is cut into prose and formulas and converted in the limited worker
-(``grader.budget``), many strings per call, and written without a namespace (an HTML parser puts ``<math>`` in MathML's); whatever does not convert in time or at all is shown as LaTeX source in ``<code>``.
+(``grader.budget``), many strings per call, and written without a namespace (an HTML parser
+puts ``<math>`` in MathML's); whatever does not convert in time or at all is shown as LaTeX
+source in ``<code>``.
 
 Prose answers mix text and math: ``$...$``, ``$$...$$``, ``\\(...\\)`` and ``\\[...\\]`` are
 typeset, the rest is escaped text. A string with no delimiters is read as math unless it reads
