@@ -238,7 +238,10 @@ def store(conn: sqlite3.Connection, *, rubric: Any, student: str, file: str, sha
 
 
 def report_for(conn: sqlite3.Connection, submission_id: int) -> Report:
-    """A Report rebuilt from the gradebook (to render feedback for resumed students too)."""
+    """The engine's Report rebuilt from the gradebook, without manual grades.
+
+    Feedback and exports use ``grader.batch.manual.report``, which applies a person's grades.
+    """
     sub = conn.execute("SELECT * FROM submissions WHERE id=?", (submission_id,)).fetchone()
     title_row = conn.execute("SELECT title FROM rubrics WHERE rubric_id=? AND rubric_version=?",
                              (sub["rubric_id"], sub["rubric_version"])).fetchone()
