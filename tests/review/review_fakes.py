@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from grader.model import Location, PartResult, Report, VerdictCache
@@ -89,3 +90,28 @@ def grade(text: str, rubric: Any, *, submission: str, cache: VerdictCache | None
                                   method="symbolic", diagnosis=row[3]))
     return Report(submission=submission, rubric=rubric.id, parts=tuple(out),
                   rubric_version=rubric.version, title=rubric.title)
+
+
+#: Who wrote what: three students share an undecided answer (two written differently), two
+#: prose answers are the same text but for spacing and case.
+CLASS = {
+    "ana.tex": "1.grad: \\frac{1}{2} x^{-1}\n2.why: ReLU has zero gradient when $z<0$.\n",
+    "ben.tex": "1.grad: \\frac{1}{2}x^{-1}\n2.why: relu has zero  gradient when $z<0$.\n",
+    "cai.tex": "1.grad: \\frac{1}{2} x^{-1}\n2.why: It saturates.\n",
+    "dee.tex": "1.grad: \\frac{x}{2}\n2.why: Because the slope is 0 on the left.\n",
+    "eli.tex": "1.grad: \\frac{1}{2x}\n",
+}
+
+
+def write_class(root: Path, files: dict[str, str] | None = None) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in (files or CLASS).items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def batch(klass: Path, book: Path, rubric: Rubric, **kw: object) -> object:
+    from grader.batch import run_batch
+
+    return run_batch(klass, rubric, gradebook=book, jobs=1, grade_fn=grade,
+                     progress=False, **kw)  # type: ignore[arg-type]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import review_fakes as fakes
-from conftest import CLASS, batch, write_class
 from flask.testing import FlaskClient
+from review_fakes import CLASS, batch, write_class
 
 from grader.batch.manual import anonymous
 from grader.review import Review

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import review_fakes as fakes
-from conftest import batch, write_class
+from review_fakes import batch, write_class
 
 from grader.batch import export
 from grader.batch.manual import anonymous

@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import review_fakes as fakes
-from conftest import CLASS, batch, write_class
+from review_fakes import CLASS, batch, write_class
 
 from grader.batch import export
 from grader.batch.gradebook import connect

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import review_fakes as fakes
 from click.testing import CliRunner
-from conftest import batch, write_class
+from review_fakes import batch, write_class
 
 from grader.batch.manual import anonymous
 from grader.cli import main
