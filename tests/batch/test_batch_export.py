@@ -18,7 +18,7 @@ from grader.errors import InputError
 CANNED = Engine(grade=fakes.grade_canned)
 
 LAYOUT_HEADERS = (
-    ("default", ["student", "total", "a", "b", "status"]),
+    ("default", ["student", "total", "a", "b", "status", "pending"]),
     ("canvas", ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Homework 1"]),
     ("moodle", ["ID number", "Email address", "Full name", "Homework 1", "Feedback"]),
 )

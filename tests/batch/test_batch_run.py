@@ -183,10 +183,11 @@ def test_hostile_zip_batch_writes_nothing_outside_and_gives_rows(
                                                      "gradebook.sqlite-shm", "gradebook.sqlite-wal",
                                                      "grades.csv"] or \
         sorted(p.name for p in out.iterdir()) == ["feedback", "gradebook.sqlite", "grades.csv"]
-    assert sorted(p.name for p in (out / "feedback").iterdir()) == ["alice.md", "bob.md",
-                                                                    "carol.md", "dan.md"]
+    assert sorted(p.name for p in (out / "feedback").iterdir()) == sorted(
+        f"{s}.{ext}" for s in ("alice", "bob", "carol", "dan") for ext in ("md", "html"))
     assert not list(tmp_path.parent.glob("evil*")) and not (tmp_path / "evil.tex").exists()
     assert "binary" in (out / "feedback" / "bob.md").read_text()
+    assert "binary" in (out / "feedback" / "bob.html").read_text()
 
 
 def test_feedback_file_has_verdict_points_answer_and_expected(
