@@ -411,17 +411,21 @@ _NODE_MAIN = "from grader.batch.executor import serve_node; serve_node()"
 def serve_node() -> None:
     """The helper's loop: a setup line, then one task line in, one outcome line out.
 
-    Stray output of the engine goes to stderr, not into the answers.
+    The protocol uses private copies of stdin and stdout: stray output of the engine goes to
+    stderr, and the pool's workers, forked while this thread waits for a line, find the
+    standard streams unlocked (a child's bootstrap closes its stdin).
     """
     die_with_parent()
+    inp = os.fdopen(os.dup(0), "r", encoding="utf-8")
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     os.dup2(2, 1)
 
     def send(data: Any) -> None:
         out.write(json.dumps(data) + "\n")
         out.flush()
 
-    setup = json.loads(sys.stdin.readline() or "{}")
+    setup = json.loads(inp.readline() or "{}")
     try:
         pool, timeout = _node_pool(setup), float(setup["timeout"])
     except BaseException as exc:  # noqa: BLE001 - reported to the driver, which stops
@@ -431,7 +435,7 @@ def serve_node() -> None:
     known: dict[str, str] = {}
     unsent: dict[str, str] = {}  # known, not yet given to the pool's worker
     try:
-        for line in sys.stdin:
+        for line in inp:
             message = json.loads(line)
             for k, v in (message.get("known") or {}).items():
                 if k not in known:

@@ -147,3 +147,11 @@ def grade_crash(text: str, rubric: Any, *, submission: str, cache: VerdictCache 
     if "DIE" in text:
         os._exit(3)
     return grade_canned(text, rubric, submission=submission, cache=cache, only_parts=only_parts)
+
+
+def grade_any_failure(text: str, rubric: Any, *, submission: str, cache: VerdictCache | None = None,
+                      only_parts: Collection[str] | None = None) -> Report:
+    """Every way a submission can go wrong in a worker: HANG, HOG, CRASH, DIE (else canned)."""
+    grade = (grade_hang_for_bob if "HANG" in text else grade_hog if "HOG" in text
+             else grade_crash)
+    return grade(text, rubric, submission=submission, cache=cache, only_parts=only_parts)
