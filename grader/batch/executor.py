@@ -221,7 +221,7 @@ class RayCluster:
             "fingerprint": str(self.rubric.fingerprint), "grade": name_of(self.engine.grade),
             "load_text": name_of(self.engine.load_rubric_text), "modules": self.engine.modules(),
             "part_fingerprints": dict(getattr(self.rubric, "part_fingerprints", {}) or {}),
-            "timeout": self.timeout, "memory_mb": self.memory_mb})
+            "timeout": self.timeout, "memory_mb": self.memory_mb, "batch": uuid.uuid4().hex})
         ours = _connect(ray, self.address)
         inflight: dict[Any, tuple[K, Task]] = {}
         try:
@@ -298,8 +298,9 @@ def _connect(ray: Any, address: str | None) -> bool:
 # The Ray worker process runs many threads (gRPC, the core worker), and forking it is unsafe
 # (a child that forks again can hang: ray-project/ray#31263). So the task starts one clean
 # helper process per Ray worker (``serve_node``, a new interpreter) and talks to it in JSON
-# lines; the helper loads the rubric from its text, imports the engine and forks its pool the
-# way the local driver does, so a replaced worker starts at once, with the rubric loaded.
+# lines; the helper loads the rubric from its text and imports the engine once, and for each
+# batch forks a pool the way the local driver does (a new worker, an empty cache), so a
+# replaced worker starts at once, with the rubric loaded.
 
 _SETUP_SECONDS = 600.0  # loading a rubric runs its derivations (each time-limited)
 _SPARE_SECONDS = 30.0  # what the helper may take beyond the task's own limit
@@ -309,10 +310,11 @@ _SPARE_SECONDS = 30.0  # what the helper may take beyond the task's own limit
 class _Helper:
     key: tuple[Any, ...]
     proc: subprocess.Popen[str]
+    fatal: str = ""
+    batch: str = ""
     chain_id: str = ""
     applied: int = 0
-    known: dict[str, str] = field(default_factory=dict)  # what the helper was given
-    fatal: str = ""
+    known: dict[str, str] = field(default_factory=dict)  # the verdicts given to the helper
 
     def ask(self, message: dict[str, Any], seconds: float) -> dict[str, Any]:
         assert self.proc.stdin is not None and self.proc.stdout is not None
@@ -324,6 +326,24 @@ class _Helper:
             raise _HelperGone("did not answer" if not ready else "stopped")
         reply: dict[str, Any] = json.loads(line)
         return reply
+
+    def new_verdicts(self, ray: Any, batch: str, chain: list[Any]) -> dict[str, str]:
+        """The verdicts of the driver's chain this helper has not been given in this batch."""
+        if batch != self.batch:
+            self.batch, self.chain_id, self.applied, self.known = batch, "", 0, {}
+        chain_id, refs = chain[0], chain[1:]
+        if not chain_id:
+            return {}
+        if chain_id != self.chain_id:
+            self.chain_id, self.applied = chain_id, 0
+        new: dict[str, str] = {}
+        if refs[self.applied:]:
+            for raw in ray.get(refs[self.applied:]):
+                for k, v in json.loads(raw).items():
+                    if k not in self.known:
+                        self.known[k] = new[k] = v
+        self.applied = len(refs)
+        return new
 
     def stop(self) -> None:
         self.proc.kill()
@@ -338,8 +358,9 @@ _helper: _Helper | None = None
 
 
 def _helper_for(setup: dict[str, Any]) -> _Helper:
+    """This Ray worker's helper for the rubric and engine of ``setup`` (started if need be)."""
     global _helper
-    key = (setup["fingerprint"], setup["grade"], setup["load_text"], setup["memory_mb"])
+    key = (setup["fingerprint"], setup["grade"], setup["load_text"])
     if _helper is not None and _helper.key == key and _helper.proc.poll() is None:
         return _helper
     if _helper is not None:
@@ -354,23 +375,6 @@ def _helper_for(setup: dict[str, Any]) -> _Helper:
     except (_HelperGone, ValueError) as exc:
         _helper.fatal = f"the node's grading process {exc}"
     return _helper
-
-
-def _new_verdicts(helper: _Helper, ray: Any, chain: list[Any]) -> dict[str, str]:
-    """The verdicts of the driver's chain this helper has not been given yet."""
-    chain_id, refs = chain[0], chain[1:]
-    if not chain_id:
-        return {}
-    if chain_id != helper.chain_id:
-        helper.chain_id, helper.applied = chain_id, 0
-    new: dict[str, str] = {}
-    if refs[helper.applied:]:
-        for raw in ray.get(refs[helper.applied:]):
-            for k, v in json.loads(raw).items():
-                if k not in helper.known:
-                    helper.known[k] = new[k] = v
-    helper.applied = len(refs)
-    return new
 
 
 def grade_on_node(task_json: str, setup_json: str, chain: list[Any]) -> str:
@@ -389,12 +393,13 @@ def grade_on_node(task_json: str, setup_json: str, chain: list[Any]) -> str:
         if helper.fatal:
             return json.dumps(to_data(Outcome(student, FATAL, message=helper.fatal)))
         try:
-            known = _new_verdicts(helper, ray, chain)
+            known = helper.new_verdicts(ray, setup["batch"], chain)
         except ray.exceptions.RayError:
             known = {}  # the cache is a saving, never a reason to fail
-        seconds = float(setup["timeout"]) + _SPARE_SECONDS
+        message = {"batch": setup["batch"], "timeout": setup["timeout"],
+                   "memory_mb": setup["memory_mb"], "task": task, "known": known}
         try:
-            reply = helper.ask({"task": task, "known": known}, seconds)
+            reply = helper.ask(message, float(setup["timeout"]) + _SPARE_SECONDS)
         except (_HelperGone, ValueError) as exc:
             helper.stop()
             return json.dumps(to_data(Outcome(student, "error", message=f"the node's grading "
@@ -425,22 +430,32 @@ def serve_node() -> None:
         out.write(json.dumps(data) + "\n")
         out.flush()
 
-    setup = json.loads(inp.readline() or "{}")
     try:
-        pool, timeout = _node_pool(setup), float(setup["timeout"])
+        rubric, grade_fn = _load_on_node(json.loads(inp.readline() or "{}"))
     except BaseException as exc:  # noqa: BLE001 - reported to the driver, which stops
         send({"fatal": (str(exc).splitlines() or [type(exc).__name__])[0]})
         return
     send({"ready": True})
+    pool: ProcessPool | None = None
+    batch = ""
     known: dict[str, str] = {}
     unsent: dict[str, str] = {}  # known, not yet given to the pool's worker
     try:
         for line in inp:
             message = json.loads(line)
+            if pool is None or message["batch"] != batch:  # a new worker, an empty cache
+                if pool is not None:
+                    pool.stop()
+                    pool.join()
+                pool = ProcessPool(max_workers=1, initializer=init_remote_worker,
+                                   initargs=(grade_fn, rubric, message["memory_mb"]),
+                                   context=multiprocessing.get_context("fork"))
+                batch, known, unsent = message["batch"], {}, {}
             for k, v in (message.get("known") or {}).items():
                 if k not in known:
                     known[k] = unsent[k] = v
             task: Task = from_data(Task, message["task"])
+            timeout = float(message["timeout"])
             sent, unsent = unsent, {}
             fut = pool.schedule(run_task, args=(replace(task, known=sent),), timeout=timeout)
             result = outcome_of(fut, task.student, timeout)
@@ -450,12 +465,13 @@ def serve_node() -> None:
                 known.setdefault(k, v)
             send(to_data(result))
     finally:
-        pool.stop()
-        pool.join()
+        if pool is not None:
+            pool.stop()
+            pool.join()
 
 
-def _node_pool(setup: dict[str, Any]) -> ProcessPool:
-    """Load the rubric from its text, check it is the driver's, warm the engine, start the pool."""
+def _load_on_node(setup: dict[str, Any]) -> tuple[Any, Any]:
+    """The rubric from its text, checked to be the driver's, and the engine, imported."""
     for module in setup["modules"]:
         importlib.import_module(module)
     rubric = resolve(setup["load_text"])(setup["rubric"], setup["path"])
@@ -464,6 +480,4 @@ def _node_pool(setup: dict[str, Any]) -> ProcessPool:
         raise GraderError(f"this node reads rubric {setup['path']} otherwise than the driver "
                           f"(fingerprint {mine[0]}, driver {setup['fingerprint']}): install the "
                           "same grader version on every node")
-    return ProcessPool(max_workers=1, initializer=init_remote_worker,
-                       initargs=(resolve(setup["grade"]), rubric, setup["memory_mb"]),
-                       context=multiprocessing.get_context("fork"))
+    return rubric, resolve(setup["grade"])
