@@ -1,6 +1,7 @@
 """Batch benchmark: a synthetic class of submissions graded with ``grade batch`` machinery.
 
     python bench/batch_bench.py [--students 200] [--jobs 2] [--fake] [--out DIR]
+    python bench/batch_bench.py --executor ray [--ray-address ADDRESS] [--ray-nodes 2]
 
 Generates a class from a rubric's parts and a table per part of correct forms and wrong forms
 (each with the verdict, points and diagnosis it must get), writes one submission per student
@@ -15,6 +16,13 @@ engine, its table built from the samples (``table_from_samples``). Otherwise (or
 ``--fake``) a built-in rubric and table are graded by ``fake_grade``, which stands in for the
 engine (extraction, normalisation, a cached comparison of simulated cost) so the harness is
 proven. ``render_submission`` decides the document layout the extractor has to read.
+
+``--executor ray`` grades the same class with the local pool and then on Ray, in one run, and
+prints the overhead ratio (Ray's wall time over the local pool's): cold (the cluster's workers
+start, each loads the rubric), warm (the same connection again, into a new gradebook), and warm
+without sharing the verdict cache (what the sharing saves). Without ``--ray-address`` it starts
+a cluster of ``--ray-nodes`` nodes on this machine (loopback only) with ``--jobs`` CPUs in all,
+so both executors have the same cores.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -95,10 +103,24 @@ class BenchRubric:
     title: str
     parts: tuple[BenchPart, ...]
     part_fingerprints: dict[str, str] = field(default_factory=dict, hash=False)
+    path: str = ""
 
     @property
     def fingerprint(self) -> str:
         return hashlib.sha256(json.dumps(self.part_fingerprints, sort_keys=True).encode()).hexdigest()
+
+
+FAKE_RUBRIC_TEXT = "bench: fake\n"  # the fake rubric as a file, for a Ray node
+
+
+def load_fake_text(text: str, path: str) -> BenchRubric:
+    if text != FAKE_RUBRIC_TEXT:
+        raise ValueError(f"{path} is not the bench's fake rubric")
+    return replace(fake_rubric(), path=path)
+
+
+def load_fake(path: Any) -> BenchRubric:
+    return load_fake_text(Path(path).read_text(encoding="utf-8"), str(path))
 
 
 def fake_rubric(tables: tuple[PartTable, ...] = FAKE_TABLE) -> BenchRubric:
@@ -355,20 +377,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fake", action="store_true", help="use the stand-in grader")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--executor", choices=("local", "ray"), default="local",
+                    help="ray: also grade the class on Ray and print the overhead ratio")
+    ap.add_argument("--ray-address", default=None, help="an existing cluster (default: start one)")
+    ap.add_argument("--ray-nodes", type=int, default=2, help="nodes of the cluster started here")
     args = ap.parse_args(argv)
 
+    work = args.out or Path(tempfile.mkdtemp(prefix="batch-bench-"))
     real = None if args.fake else pick_real()
     if real is None:
+        import batch_bench as me  # by module name, so that a Ray node can import the fakes
+
         rubric = fake_rubric()
         tables = {p.id: p.table for p in rubric.parts}
-        grade_fn: Any = fake_grade
+        engine = Engine(grade=me.fake_grade, load_rubric=me.load_fake, load_rubric_text=me.load_fake_text)
+        rubric_file = work / "bench-rubric.yaml"
+        rubric_file.parent.mkdir(parents=True, exist_ok=True)
+        rubric_file.write_text(FAKE_RUBRIC_TEXT)
         mode = "fake grader"
     else:
         rubric, tables = real
-        from grader.batch.worker import grade_with_engine
-
-        grade_fn, mode = grade_with_engine, "real engine"
-    work = args.out or Path(tempfile.mkdtemp(prefix="batch-bench-"))
+        engine, rubric_file, mode = Engine(), Path(rubric.path), "real engine"
     klass = work / "class"
     truth = generate(klass, rubric, tables, args.students)
     book = work / "gradebook.sqlite"
@@ -378,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = BatchSettings(jobs=args.jobs, gradebook=book, csv_path=work / "grades.csv",
                              feedback_dir=work / "feedback", timeout=args.timeout,
                              progress=sys.stderr.isatty())
-    summary = run_batch(klass, rubric, settings, engine=Engine(grade=grade_fn))
+    summary = run_batch(klass, rubric_file, settings, engine=engine)
     wall = time.perf_counter() - start
     agree, total, misses = agreement(book, rubric, truth)
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -398,7 +427,85 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  disagree: {m}")
     print(st.render().splitlines()[-1])
     ok = agree == total and wall < 60 and peak_self + args.jobs * peak_child < 2048
+    if args.executor == "ray":
+        ok = compare_with_ray(args, work, klass, rubric, rubric_file, engine, truth, summary, wall) and ok
     return 0 if ok else 1
+
+
+def gradebook_rows(book: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """A gradebook's content without row ids, timings and timestamps."""
+    conn = sqlite3.connect(book)
+    try:
+        subs = sorted(conn.execute("SELECT student, file, sha256, status, message, score, max_score "
+                                   "FROM submissions"))
+        parts = sorted(conn.execute("SELECT student, part, verdict, points, answer, method, "
+                                    "feedback, diagnosis, line FROM parts"))
+    finally:
+        conn.close()
+    return subs, parts
+
+
+def compare_with_ray(args: argparse.Namespace, work: Path, klass: Path, rubric: Any,
+                     rubric_file: Path, engine: Engine, truth: dict[str, Truth],
+                     local: Any, local_wall: float) -> bool:
+    """The same class on Ray: cold, warm, warm without the shared cache; the overhead ratio."""
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    cluster = None
+    if args.ray_address is None:
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # 127.0.0.1 only
+        os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "bench")])
+    import ray
+
+    t0 = time.perf_counter()
+    if args.ray_address is None:
+        from ray.cluster_utils import Cluster
+
+        cpus = max(1, args.jobs // args.ray_nodes)
+        cluster = Cluster(initialize_head=True, head_node_args={
+            "num_cpus": cpus, "node_ip_address": "127.0.0.1", "include_dashboard": False})
+        for _ in range(args.ray_nodes - 1):
+            cluster.add_node(num_cpus=cpus, node_ip_address="127.0.0.1")
+        address = cluster.address
+    else:
+        address = args.ray_address
+    ray.init(address=address, log_to_driver=False, logging_level="WARNING")
+    cpus_total = int(ray.cluster_resources().get("CPU", 0))
+    up = time.perf_counter() - t0
+    reference = gradebook_rows(work / "gradebook.sqlite")
+    results = []
+    try:
+        for label, share in (("ray, cold", True), ("ray, warm", True),
+                             ("ray, warm, no shared cache", False)):
+            book = work / f"ray-{len(results)}.sqlite"
+            settings = BatchSettings(gradebook=book, executor="ray", timeout=args.timeout,
+                                     share_cache=share, progress=sys.stderr.isatty())
+            start = time.perf_counter()
+            summary = run_batch(klass, rubric_file, settings, engine=engine)
+            wall = time.perf_counter() - start
+            agree, total, _ = agreement(book, rubric, truth)
+            results.append((label, wall, summary, agree, total,
+                            gradebook_rows(book) == reference))
+    finally:
+        ray.shutdown()
+        if cluster is not None:
+            cluster.shutdown()
+    where = address if args.ray_address else f"{args.ray_nodes} nodes started here"
+    print(f"\nray cluster      {where}, {cpus_total} CPUs, up in {up:.1f} s (not counted below)")
+    print(f"{'executor':28} {'wall':>7} {'ratio':>6} {'subs/s':>7} {'compares':>9} "
+          f"{'hits/look-ups':>14} {'agreement':>10}  same rows as local")
+    ok = True
+    mine = agreement(work / "gradebook.sqlite", rubric, truth)
+    for label, wall, summary, agree, total, same in [
+            (f"local pool, --jobs {args.jobs}", local_wall, local, mine[0], mine[1], True),
+            *results]:
+        print(f"{label:28} {wall:6.2f}s {wall / local_wall:5.2f}x {summary.found / wall:7.1f} "
+              f"{summary.comparisons:9d} {summary.cache_hits:6d}/{summary.lookups:<7d} "
+              f"{100 * agree / total:9.1f}%  {'yes' if same else 'NO'}")
+        ok = ok and agree == total and same and summary.lost == 0
+    cold, warm = results[0][1], results[1][1]
+    print(f"overhead ratio   ray / local pool on the same class: {cold / local_wall:.2f}x cold, "
+          f"{warm / local_wall:.2f}x warm")
+    return ok
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 import click
 
+from grader.batch.executor import EXECUTORS
 from grader.batch.runner import BatchSettings
 from grader.errors import BudgetExceeded, GraderError, LatexError
 
@@ -251,10 +252,14 @@ _BATCH = BatchSettings()  # the batch defaults, defined once in the library
 @click.option("--manifest", type=click.Path(dir_okay=False), default=_BATCH.manifest, help="CSV of student id to file (LMS downloads).")
 @click.option("--timeout", type=float, default=_BATCH.timeout, show_default=True, help="Seconds per submission before its worker is killed.")
 @click.option("--memory-mb", type=int, default=_BATCH.memory_mb, show_default=True, help="Memory limit per worker.")
+@click.option("--executor", type=click.Choice(EXECUTORS), default=_BATCH.executor, show_default=True, help="Grade here (a process pool) or on a Ray cluster (needs the [ray] extra).")
+@click.option("--ray-address", default=_BATCH.ray_address, metavar="ADDRESS", help="The Ray cluster to use (default: RAY_ADDRESS, a `ray start` cluster here, else a new local one).")
 def batch_cmd(path: str, rubric_path: str, **options: Any) -> None:
     """Grade a folder or .zip of submissions into a gradebook, a CSV and feedback files."""
     from grader.batch import run_batch
 
+    if options["ray_address"] is not None and options["executor"] != "ray":
+        _fail("--ray-address needs --executor ray")
     try:
         summary = run_batch(path, rubric_path, replace(_BATCH, **options, progress=True))
     except GraderError as exc:

@@ -19,32 +19,20 @@ What is graded (resume and regrade), per student, against the gradebook:
 from __future__ import annotations
 
 import importlib
-import multiprocessing
-import os
 import sys
 import time
 from collections import Counter, deque
-from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from pebble import ProcessExpired, ProcessPool
-
 from grader.batch import gradebook as gb
+from grader.batch.executor import EXECUTORS, Executor, LocalPool, RayCluster, import_ray
 from grader.batch.export import export
 from grader.batch.feedback import write_feedback
 from grader.batch.sources import Submission, collect
-from grader.batch.worker import (
-    Engine,
-    GradeFn,
-    Outcome,
-    Task,
-    grade_with_engine,
-    init_worker,
-    run_task,
-)
-from grader.errors import GraderError
+from grader.batch.worker import LOST, Engine, GradeFn, Outcome, Task, grade_with_engine
+from grader.errors import GraderError, InputError
 from grader.model import PartResult, Report
 
 
@@ -73,6 +61,15 @@ class BatchSettings:
     regrade: bool = False
     #: A CSV naming each student's file (LMS downloads).
     manifest: str | Path | None = None
+    #: Where submissions are graded: ``local`` (a process pool here) or ``ray`` (a cluster).
+    executor: str = "local"
+    #: The Ray cluster (``ray://host:10001`` or ``host:6379``); None: RAY_ADDRESS, a cluster
+    #: started on this machine with ``ray start``, else a new local one.
+    ray_address: str | None = None
+    #: How often Ray resubmits a task whose node or worker died before it is ``lost``.
+    ray_retries: int = 3
+    #: Workers reuse the class's verdicts (off: each worker only its own; for measuring).
+    share_cache: bool = True
     #: Show progress on ``stream`` (stderr when None): a bar on a terminal, lines otherwise.
     progress: bool = True
     stream: TextIO | None = field(default=None, compare=False)
@@ -107,6 +104,10 @@ class BatchSummary:
     csv: str | None = None
     feedback_dir: str | None = None
     rubric: str = ""
+    executor: str = "local"
+    nodes: int = 0  # Ray nodes that graded
+    lost: int = 0  # submissions whose Ray node died, retries used up: not recorded
+
 
     def render(self) -> str:
         st = ", ".join(f"{n} {s}" for s, n in sorted(self.statuses.items()))
@@ -115,6 +116,11 @@ class BatchSummary:
                  + (f"; {st}" if st else "") + f" in {self.seconds:.1f}s",
                  f"answers compared: {self.compared} distinct ({self.comparisons} comparisons), "
                  f"{self.cache_hits} of {self.lookups} look-ups reused"]
+        if self.executor == "ray":
+            lines.append(f"executor: ray, {self.nodes} node{'s' if self.nodes != 1 else ''}")
+        if self.lost:
+            lines.append(f"{self.lost} not graded (their Ray node was lost): run the same "
+                         "command again to grade them")
         if self.stale:
             lines.append(f"{self.stale} graded with an older form of this rubric version: "
                          "run with --regrade to update them")
@@ -209,26 +215,6 @@ def _duplicates(subs: list[Submission]) -> dict[str, str]:
     return out
 
 
-_DIED_OF_MEMORY = (-9, -11, -6, -7)  # SIGKILL (OOM killer), SIGSEGV, SIGABRT, SIGBUS
-
-
-def _outcome(fut: Future[Outcome], job: _Job, timeout: float) -> Outcome:
-    try:
-        return fut.result()
-    except TimeoutError:
-        return Outcome(job.sub.student, "timeout", message=f"grading took longer than {timeout:g}s",
-                       seconds=timeout)
-    except ProcessExpired as exc:
-        if exc.exitcode in _DIED_OF_MEMORY:
-            return Outcome(job.sub.student, "memory", message=f"the worker died (exit code "
-                           f"{exc.exitcode}), most likely out of memory")
-        return Outcome(job.sub.student, "error", message=f"the worker died (exit code {exc.exitcode})")
-    except CancelledError:
-        return Outcome(job.sub.student, "error", message="cancelled")
-    except Exception as exc:  # noqa: BLE001 - e.g. a result that would not pickle
-        return Outcome(job.sub.student, "error", message=f"{type(exc).__name__}: {exc}")
-
-
 def _record(conn: Any, rubric: Any, job: _Job, out: Outcome, summary: BatchSummary) -> None:
     sub = job.sub
     summary.lookups += out.lookups
@@ -283,9 +269,11 @@ def run_batch(source: str | Path, rubric: Any, settings: BatchSettings = DEFAULT
     """
     start = time.perf_counter()
     _warm(engine.grade)
+    source_rubric = rubric
     if isinstance(rubric, str | Path):
         rubric = engine.load_rubric(rubric)
     book = settings.gradebook_path()
+    executor = _executor(settings, rubric, source_rubric, engine, book)
     collected = collect(source, manifest=settings.manifest)
     summary = BatchSummary(found=len(collected.submissions), problems=collected.problems,
                            gradebook=str(book), rubric=f"{rubric.id} {rubric.version}")
@@ -295,9 +283,10 @@ def run_batch(source: str | Path, rubric: Any, settings: BatchSettings = DEFAULT
         if collected.students:
             gb.record_students(conn, collected.students.values())
         todo = _plan_class(conn, rubric, collected.submissions, settings.regrade, summary)
-        _grade_all(conn, rubric, todo, summary, settings=settings, grade_fn=engine.grade,
-                   book=book, bar=Progress(len(todo), enabled=settings.progress,
-                                           stream=settings.stream))
+        _grade_all(conn, rubric, todo, summary, executor,
+                   Progress(len(todo), enabled=settings.progress, stream=settings.stream))
+        summary.executor = settings.executor
+        summary.nodes = len(getattr(executor, "nodes", ()))
         if settings.feedback_dir is not None:
             write_feedback(conn, settings.feedback_dir, rubric_id=rubric.id,
                            version=rubric.version,
@@ -345,31 +334,40 @@ def _empty_report(rubric: Any) -> Report:
     return Report(submission="", rubric=rubric.id, parts=())
 
 
-def _grade_all(conn: Any, rubric: Any, todo: deque[_Job], summary: BatchSummary, *,
-               settings: BatchSettings, grade_fn: GradeFn, book: Path, bar: Progress) -> None:
-    if not todo:
-        return
-    timeout, memory_mb = settings.timeout, settings.memory_mb
-    workers = max(1, min(settings.jobs or os.cpu_count() or 1, len(todo)))
-    window = workers * 3
-    inflight: dict[Future[Outcome], _Job] = {}
-    pool = ProcessPool(max_workers=workers, initializer=init_worker,
-                       initargs=(grade_fn, rubric, str(book), memory_mb),
-                       context=multiprocessing.get_context("fork"))
+def _grade_all(conn: Any, rubric: Any, todo: deque[_Job], summary: BatchSummary,
+               executor: Executor, bar: Progress) -> None:
+    """Record each outcome as the executor yields it (this process is the only writer)."""
+    lost: list[str] = []
+    items = ((job, Task(job.sub.student, ";".join(job.sub.files), job.sub.text, job.only_parts))
+             for job in todo)
+    for job, out in executor.results(items):
+        if out.status == LOST:
+            lost.append(f"{job.sub.student} ({out.message})")
+        else:
+            _record(conn, rubric, job, out, summary)
+        bar.advance(job.sub.student)
+    summary.lost = len(lost)
+    if lost:
+        summary.problems.append(f"{len(lost)} not graded, their Ray node was lost: "
+                                + "; ".join(lost[:5]) + (" ..." if len(lost) > 5 else ""))
+
+
+def _executor(settings: BatchSettings, rubric: Any, source: Any, engine: Engine,
+              book: Path) -> Executor:
+    limits = {"jobs": settings.jobs, "timeout": settings.timeout, "memory_mb": settings.memory_mb,
+              "share_cache": settings.share_cache}
+    if settings.executor == "local":
+        return LocalPool(rubric=rubric, engine=engine, book=book, **limits)
+    if settings.executor != "ray":
+        raise InputError(f"unknown executor {settings.executor!r} (choose from "
+                         f"{', '.join(EXECUTORS)})")
+    import_ray()  # before anything is written: a missing extra is a one-line error
+    path = Path(source if isinstance(source, str | Path) else getattr(rubric, "path", "") or "")
     try:
-        while todo or inflight:
-            while todo and len(inflight) < window:
-                job = todo.popleft()
-                task = Task(job.sub.student, ";".join(job.sub.files), job.sub.text, job.only_parts)
-                inflight[pool.schedule(run_task, args=(task,), timeout=timeout)] = job
-            done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
-            for fut in done:
-                job = inflight.pop(fut)
-                _record(conn, rubric, job, _outcome(fut, job, timeout), summary)
-                bar.advance(job.sub.student)
-        pool.close()
-    except BaseException:
-        pool.stop()
-        raise
-    finally:
-        pool.join()
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise InputError(f"--executor ray sends the rubric's YAML to the cluster, and "
+                         f"{str(path) or 'this rubric'} cannot be read") from None
+    return RayCluster(rubric=rubric, rubric_text=text, rubric_path=str(path), engine=engine,
+                      book=book, address=settings.ray_address, retries=settings.ray_retries,
+                      **limits)

@@ -6,6 +6,7 @@ documented in README ("Rubric format"); ``FIELDS`` below is the authority on whi
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -354,7 +355,18 @@ def _fingerprint(node: LineDict, sections: tuple[str, ...], rctx: SymbolContext,
     source = (expected_raw.get("derive") or {}).get("from") if isinstance(expected_raw.get("derive"), dict) else None
     decides = {"part": _plain(node), "problem_sections": list(sections), "context": rctx, "credit": rcredit,
                "derivation": derivations.get(str(source)) if source else None}
-    return hashlib.sha256(json.dumps(decides, sort_keys=True, default=repr).encode()).hexdigest()[:16]
+    return hashlib.sha256(json.dumps(decides, sort_keys=True, default=_stable).encode()).hexdigest()[:16]
+
+
+def _stable(obj: Any) -> Any:
+    """JSON for what json cannot encode, the same in every process: a set's repr follows the
+    per-process string hash seed, so sets are sorted and dataclasses are written field by field
+    (a batch compares fingerprints made by other processes, on other machines)."""
+    if isinstance(obj, set | frozenset):
+        return sorted(obj, key=repr)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return [type(obj).__name__, {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}]
+    return repr(obj)
 
 
 def _expected(c: _Ctx, node: LineDict, part: Part, derivations: dict[str, Any]) -> tuple[str, Parsed, str | None]:

@@ -11,8 +11,11 @@ import hashlib
 import os
 import time
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from grader.model import Outcome, PartResult, Report, Verdict, VerdictCache
 
@@ -33,6 +36,7 @@ class FakeRubric:
     title: str
     parts: tuple[FakePart, ...]
     part_fingerprints: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    path: str = field(default="", compare=False)
 
     @property
     def fingerprint(self) -> str:
@@ -54,6 +58,20 @@ def make_rubric(version: str = "1", *, change: str | tuple[str, ...] = ()) -> Fa
                  for p in parts]
     fps = {p.id: hashlib.sha256(repr(p).encode()).hexdigest()[:12] for p in parts}
     return FakeRubric("hw1", version, "Homework 1", tuple(parts), fps)
+
+
+def rubric_yaml(version: str = "1", change: tuple[str, ...] = ()) -> str:
+    """The fake rubric as a file's text (a remote worker gets rubrics as text)."""
+    return yaml.safe_dump({"version": version, "change": list(change)})
+
+
+def load_rubric_text(text: str, path: str) -> FakeRubric:
+    data = yaml.safe_load(text)
+    return replace(make_rubric(str(data["version"]), change=tuple(data["change"])), path=path)
+
+
+def load_rubric(path: str | Path) -> FakeRubric:
+    return load_rubric_text(Path(path).read_text(encoding="utf-8"), str(path))
 
 
 def _log(student: str, parts: Collection[str] | None) -> None:
@@ -129,3 +147,11 @@ def grade_crash(text: str, rubric: Any, *, submission: str, cache: VerdictCache 
     if "DIE" in text:
         os._exit(3)
     return grade_canned(text, rubric, submission=submission, cache=cache, only_parts=only_parts)
+
+
+def grade_any_failure(text: str, rubric: Any, *, submission: str, cache: VerdictCache | None = None,
+                      only_parts: Collection[str] | None = None) -> Report:
+    """Every way a submission can go wrong in a worker: HANG, HOG, CRASH, DIE (else canned)."""
+    grade = (grade_hang_for_bob if "HANG" in text else grade_hog if "HOG" in text
+             else grade_crash)
+    return grade(text, rubric, submission=submission, cache=cache, only_parts=only_parts)

@@ -24,6 +24,7 @@ OPTIONS = (
     ("--csv", "csv_path", "out.csv", "out.csv"),
     ("--feedback-dir", "feedback_dir", "fb", "fb"),
     ("--manifest", "manifest", "m.csv", "m.csv"),
+    ("--executor", "executor", "ray", "ray"),
 )
 
 
@@ -79,3 +80,35 @@ def test_gradebook_default_location(csv_path: str | None, feedback_dir: str | No
                                     gradebook: str | None, expected: Path) -> None:
     s = BatchSettings(csv_path=csv_path, feedback_dir=feedback_dir, gradebook=gradebook)
     assert s.gradebook_path() == expected
+
+
+def test_ray_address_reaches_the_settings_with_the_ray_executor(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    seen: list[BatchSettings] = []
+    monkeypatch.setattr(grader.batch, "run_batch",
+                        lambda path, rubric, settings: seen.append(settings) or
+                        grader.batch.BatchSummary())
+    args = ["batch", str(tmp_path), "--rubric", "r.yaml", "--ray-address", "127.0.0.1:6379"]
+    alone = CliRunner().invoke(main, args)
+    assert alone.exit_code == 2 and "--ray-address needs --executor ray" in alone.stderr
+    assert not seen
+    both = CliRunner().invoke(main, [*args, "--executor", "ray"])
+    assert both.exit_code == 0, both.output
+    assert (seen[0].executor, seen[0].ray_address) == ("ray", "127.0.0.1:6379")
+
+
+def test_ray_executor_without_ray_is_one_line(monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path) -> None:
+    import sys
+
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "alice.tex").write_text("a: 2x\n")
+    rubric = Path(__file__).resolve().parent.parent.parent / "rubrics" / "ece449-a4.yaml"
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray fails
+    result = CliRunner().invoke(main, ["batch", str(tmp_path / "c"), "--rubric", str(rubric),
+                                       "--gradebook", str(tmp_path / "gb.sqlite"),
+                                       "--executor", "ray"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: ")
+    assert "pip install 'ml-homework-grader[ray]'" in result.stderr
+    assert "Traceback" not in result.output and not (tmp_path / "gb.sqlite").exists()
