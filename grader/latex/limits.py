@@ -101,6 +101,27 @@ def longest_number(text: str, limit: int = MAX_DIGITS) -> tuple[int, int] | None
     return None
 
 
+#: What the base parser would hand to ``sympify`` as something other than a digit string: a
+#: decimal point or exponent at a digit, or a whole text that it reads as a decimal comma
+#: (``0,111`` is 0.111 to it).
+_NOT_DIGITS = re.compile(r"\d\.|\.\d|\d[eE][+-]?\d|\A\s*-?0(?:,\d{3})+(?:\.\d+)?\s*\Z")
+
+
+def base_parser_input(text: str) -> tuple[int, int] | None:
+    """Where ``text`` (about to be handed to latex2sympy2_extended) has a number that is not a
+    plain digit string, or one longer than ``MAX_DIGITS``; None when every number is digits.
+
+    The base parser turns each number token into a SymPy number with ``sympy.Number(token)``,
+    which runs ``sympify`` on the token's text. Our scanner replaces decimals, exponents and
+    percentages with placeholders, so only digit strings (maybe with thousands commas, which the
+    base parser strips) should remain; this is the check that it is so.
+    """
+    m = _NOT_DIGITS.search(text)
+    if m:
+        return (m.start(), m.end())
+    return longest_number(text.replace(" ", "_"))
+
+
 def check_values(values: tuple[Any, ...], text: str = "") -> None:
     """Refuse parsed values holding an exact constant too large to compute (see module doc)."""
     sizer = _Sizer()

@@ -23,7 +23,7 @@ from grader import budget
 from grader.errors import BudgetExceeded, LatexError
 from grader.latex.clean import clean_math
 from grader.latex.context import DEFAULT_FUNCTIONS, NAME_FUNCTIONS, SymbolContext
-from grader.latex.limits import check_values, precheck
+from grader.latex.limits import base_parser_input, check_values, precheck
 from grader.latex.mapped import Mapped
 from grader.latex.parsed import (
     Chain,
@@ -249,6 +249,9 @@ class _Reader:
                 return fallback
         new = {k: v for k, v in self.table.items() if k not in before}
         variables = self.matrix_variables(new)
+        unsafe = base_parser_input(rewritten.text)
+        if unsafe is not None:
+            raise LatexError("cannot read this number", self.original, rewritten.source_span(*unsafe))
         try:
             raw = latex2sympy(rewritten.text, variable_values=variables or None, normalization_config=_NORMALISATION, conversion_config=_CONVERSION)
         except LatexError:
@@ -360,6 +363,8 @@ def base_reading(text: str, ctx: SymbolContext) -> Any:
             return None  # a declared name or a function application: ours to read
     if ctx.e_is_symbol and re.search(r"(?<![a-zA-Z\\])e(?![a-zA-Z])", text):
         return None
+    if base_parser_input(text) is not None:
+        return None  # a number the base parser would hand to sympify as other than digits
     try:
         raw = latex2sympy(text, normalization_config=_NORMALISATION, conversion_config=_CONVERSION)
     except Exception:  # noqa: BLE001 - the base parser cannot read it either: the caller's error stands
