@@ -38,7 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader.batch import run_batch, stats  # noqa: E402
+from grader.batch import BatchSettings, Engine, run_batch, stats  # noqa: E402
 from grader.model import Outcome, PartResult, Report, Verdict, VerdictCache  # noqa: E402
 
 
@@ -375,9 +375,10 @@ def main(argv: list[str] | None = None) -> int:
     if book.exists():
         book.unlink()
     start = time.perf_counter()
-    summary = run_batch(klass, rubric, jobs=args.jobs, gradebook=book, csv_path=work / "grades.csv",
-                        feedback_dir=work / "feedback", timeout=args.timeout, grade_fn=grade_fn,
-                        progress=sys.stderr.isatty())
+    settings = BatchSettings(jobs=args.jobs, gradebook=book, csv_path=work / "grades.csv",
+                             feedback_dir=work / "feedback", timeout=args.timeout,
+                             progress=sys.stderr.isatty())
+    summary = run_batch(klass, rubric, settings, engine=Engine(grade=grade_fn))
     wall = time.perf_counter() - start
     agree, total, misses = agreement(book, rubric, truth)
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -25,12 +25,39 @@ DEFAULT_SUBMISSION = ROOT / "submissions" / "a4-correct.md"
 DEFAULT_RUBRIC = ROOT / "rubrics" / "ece449-a4.yaml"
 
 
-def cold_run(submission: Path, rubric: Path) -> float:
+def cold_run(submission: Path, rubric: Path | None, cache: Path | None = None) -> float:
+    """Wall seconds of one ``grade SUBMISSION`` in a new process (``cache``: the compiled-rubric
+    folder it uses; None turns the cache off)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), GRADER_CACHE_DIR=str(cache) if cache else "off")
+    start = time.perf_counter()
+    args = [sys.executable, "-m", "grader.cli", str(submission), "--format", "json"]
+    args += ["--rubric", str(rubric)] if rubric else []
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    return time.perf_counter() - start
+
+
+def compare_run() -> float:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "grader.cli", str(submission), "--rubric", str(rubric), "--format", "json"],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    subprocess.run([sys.executable, "-m", "grader.cli", "compare", "x", "x"], check=True, stdout=subprocess.DEVNULL, env=env)
     return time.perf_counter() - start
+
+
+def seeds_first_and_second() -> None:
+    """Each seed graded cold twice with a fresh compiled-rubric cache: the first call compiles
+    its rubric, the second starts from the compiled one."""
+    import tempfile
+
+    seeds = ROOT.parent / "shared" / "seeds"
+    if not seeds.is_dir():
+        return
+    print("cold grade of each seed (rubric picked from rubrics/): first call, second call (compiled rubric)")
+    with tempfile.TemporaryDirectory() as cache:
+        for seed in sorted(seeds.glob("*.txt")):
+            first = cold_run(seed, None, Path(cache))
+            second = cold_run(seed, None, Path(cache))
+            print(f"  {seed.name[:24]:24} {first:5.2f} s  {second:5.2f} s")
+    print(f"grade compare x x: {statistics.median(compare_run() for _ in range(3)):.2f} s (median of 3)")
 
 
 def split(submission: Path, rubric: Path) -> str:
@@ -92,6 +119,7 @@ def main() -> None:
     print("cold runs (process start included): " + ", ".join(f"{t:.2f} s" for t in times))
     print(f"median {statistics.median(times):.2f} s  (target < 3 s)")
     print("in-process split: " + split(args.submission, args.rubric))
+    seeds_first_and_second()
     if not args.no_counts:
         sys.path.insert(0, str(ROOT))
         counts()

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
+from grader.batch.runner import BatchSettings
 from grader.errors import BudgetExceeded, GraderError, LatexError
 
 PROJECT_RUBRICS = Path(__file__).resolve().parent.parent / "rubrics"
@@ -234,27 +236,27 @@ def rubric_new(assignment_id: str, title: str, course: str, problems: int, parts
     _write(scaffold_rubric(assignment_id=assignment_id, title=title, course=course, problems=problems, parts=parts, points=points), output)
 
 
+_BATCH = BatchSettings()  # the batch defaults, defined once in the library
+
+
 @main.command("batch")
 @click.argument("path", type=click.Path(exists=False))
 @click.option("--rubric", "rubric_path", required=True, type=click.Path(dir_okay=False))
-@click.option("--jobs", type=int, default=None, help="Worker processes (default: the core count).")
-@click.option("--gradebook", type=click.Path(dir_okay=False), default=None, help="SQLite gradebook (default: gradebook.sqlite beside the output).")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, help="Write the class CSV here.")
-@click.option("--csv-layout", type=click.Choice(["default", "canvas", "moodle"]), default="default", show_default=True)
-@click.option("--feedback-dir", type=click.Path(file_okay=False), default=None, help="Write one feedback file per student here.")
-@click.option("--regrade", is_flag=True, help="After a rubric change: regrade only what the change affects.")
-@click.option("--manifest", type=click.Path(dir_okay=False), default=None, help="CSV of student id to file (LMS downloads).")
-@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds per submission before its worker is killed.")
-@click.option("--memory-mb", type=int, default=1536, show_default=True, help="Memory limit per worker.")
-def batch_cmd(path: str, rubric_path: str, jobs: int | None, gradebook: str | None, csv_path: str | None, csv_layout: str,
-              feedback_dir: str | None, regrade: bool, manifest: str | None, timeout: float, memory_mb: int) -> None:
+@click.option("--jobs", type=int, default=_BATCH.jobs, help="Worker processes (default: the core count).")
+@click.option("--gradebook", type=click.Path(dir_okay=False), default=_BATCH.gradebook, help="SQLite gradebook (default: gradebook.sqlite beside the output).")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=_BATCH.csv_path, help="Write the class CSV here.")
+@click.option("--csv-layout", type=click.Choice(["default", "canvas", "moodle"]), default=_BATCH.csv_layout, show_default=True)
+@click.option("--feedback-dir", type=click.Path(file_okay=False), default=_BATCH.feedback_dir, help="Write one feedback file per student here.")
+@click.option("--regrade", is_flag=True, default=_BATCH.regrade, help="After a rubric change: regrade only what the change affects.")
+@click.option("--manifest", type=click.Path(dir_okay=False), default=_BATCH.manifest, help="CSV of student id to file (LMS downloads).")
+@click.option("--timeout", type=float, default=_BATCH.timeout, show_default=True, help="Seconds per submission before its worker is killed.")
+@click.option("--memory-mb", type=int, default=_BATCH.memory_mb, show_default=True, help="Memory limit per worker.")
+def batch_cmd(path: str, rubric_path: str, **options: Any) -> None:
     """Grade a folder or .zip of submissions into a gradebook, a CSV and feedback files."""
     from grader.batch import run_batch
 
     try:
-        summary = run_batch(path, rubric_path, jobs=jobs, gradebook=gradebook, csv_path=csv_path, csv_layout=csv_layout,
-                            feedback_dir=feedback_dir, regrade=regrade, timeout=timeout, memory_mb=memory_mb, manifest=manifest,
-                            progress=True)
+        summary = run_batch(path, rubric_path, replace(_BATCH, **options, progress=True))
     except GraderError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
@@ -262,16 +264,20 @@ def batch_cmd(path: str, rubric_path: str, jobs: int | None, gradebook: str | No
     click.echo(summary.render(), err=True)
 
 
+_PENDING_HELP = "Count parts still waiting for a person as 0 (default: blank, and no total)."
+
+
 @main.command("stats")
 @click.argument("gradebook", type=click.Path(dir_okay=False))
 @click.option("--rubric-id", default=None)
 @click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Write a PNG of the class's results (needs matplotlib).")
-def stats_cmd(gradebook: str, rubric_id: str | None, plot: str | None) -> None:
+@click.option("--pending-as-zero", is_flag=True, help=_PENDING_HELP)
+def stats_cmd(gradebook: str, rubric_id: str | None, plot: str | None, pending_as_zero: bool) -> None:
     """Per-part means, points distributions and the most common wrong answers."""
     from grader.batch import stats
 
     try:
-        click.echo(stats(gradebook, rubric_id=rubric_id, plot=plot).render())
+        click.echo(stats(gradebook, rubric_id=rubric_id, plot=plot, pending_as_zero=pending_as_zero).render())
     except GraderError as exc:
         _fail(str(exc))
 
@@ -281,15 +287,121 @@ def stats_cmd(gradebook: str, rubric_id: str | None, plot: str | None) -> None:
 @click.option("--to", "to", type=click.Choice(["csv", "json"]), required=True)
 @click.option("--layout", type=click.Choice(["default", "canvas", "moodle"]), default="default", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
-def export_cmd(gradebook: str, to: str, layout: str, output: str | None) -> None:
-    """Export a gradebook as CSV (for the LMS) or JSON."""
+@click.option("--pending-as-zero", is_flag=True, help=_PENDING_HELP)
+@click.option("--feedback-dir", type=click.Path(file_okay=False), default=None, help="Also write each student's feedback (.md and .html) here, with the grades as they stand.")
+@click.option("--hide-expected", is_flag=True, help="Leave the expected answers out of the HTML feedback.")
+def export_cmd(gradebook: str, to: str, layout: str, output: str | None, pending_as_zero: bool, feedback_dir: str | None,
+               hide_expected: bool) -> None:
+    """Export a gradebook as CSV (for the LMS) or JSON, and optionally the feedback files."""
     from grader.batch import export
+    from grader.batch.feedback import rewrite_feedback
 
     try:
-        text = export(gradebook, to="json" if to == "json" else "csv", layout=layout, out=None)
+        text = export(gradebook, to="json" if to == "json" else "csv", layout=layout, out=None, pending_as_zero=pending_as_zero)
+        if feedback_dir:
+            n = rewrite_feedback(gradebook, feedback_dir, show_expected=not hide_expected)
+            click.echo(f"feedback: {n} students in {feedback_dir}", err=True)
     except GraderError as exc:
         _fail(str(exc))
     _write(text, output)
+
+
+def _grader_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@main.command("review")
+@click.argument("gradebook", type=click.Path(dir_okay=False))
+@click.option("--rubric", "rubric_path", type=click.Path(dir_okay=False), default=None, help="The rubric: key ideas, and answers grouped by their parsed form.")
+@click.option("--rubric-id", default=None, help="Which rubric of the gradebook (default: the latest graded).")
+@click.option("--port", type=int, default=8765, show_default=True, help="Port of the web app on 127.0.0.1 (0: any free port).")
+@click.option("--list", "list_queue", is_flag=True, help="Print the queue: per part, the answer groups waiting for a person.")
+@click.option("--part", default=None, help="With --list: one part, with its students.")
+@click.option("--all", "everything", is_flag=True, help="With --list: also the groups graded automatically.")
+@click.option("--set", "set_one", nargs=3, default=None, metavar="STUDENT PART POINTS", help="Grade one student's part.")
+@click.option("--set-group", nargs=3, default=None, metavar="PART GROUP POINTS", help="Grade every answer of a group.")
+@click.option("--clear", nargs=2, default=None, metavar="STUDENT PART", help="Remove a manual grade.")
+@click.option("--comment", default="", help="With --set/--set-group: what the student is told.")
+@click.option("--reason", default="", help="Why an automatic grade is overridden (required to change one).")
+@click.option("--request", "request_", nargs=3, default=None, metavar="STUDENT PART TEXT", help="Record a student's regrade request.")
+@click.option("--import", "import_csv", type=click.Path(dir_okay=False), default=None, help="Manual grades from a CSV (student,part,points[,comment,reason,grader]).")
+@click.option("--export", "export_csv", type=click.Path(dir_okay=False), default=None, help="Write the manual grades as CSV ('-' for stdout).")
+@click.option("--grader", "grader_name", default=None, help="Who is grading (default: the login name).")
+@click.option("--show-names", is_flag=True, help="Show student ids (anonymous labels by default).")
+def review_cmd(gradebook: str, rubric_path: str | None, rubric_id: str | None, port: int, list_queue: bool, part: str | None,
+               everything: bool, set_one: tuple[str, str, str] | None, set_group: tuple[str, str, str] | None,
+               clear: tuple[str, str] | None, comment: str, reason: str, request_: tuple[str, str, str] | None,
+               import_csv: str | None, export_csv: str | None, grader_name: str | None, show_names: bool) -> None:
+    """Grade what the engine left to a person: a local web app, or the options for scripting."""
+    from grader.review import Review
+
+    try:
+        rubric = None
+        if rubric_path:
+            from grader.rubric import load_rubric
+
+            rubric = load_rubric(rubric_path)
+        review = Review(gradebook, rubric=rubric, rubric_id=rubric_id, grader=grader_name or _grader_name())
+        acted = False
+        if request_:
+            review.request(*request_)
+            click.echo(f"request recorded for {request_[1]}", err=True)
+            acted = True
+        if set_one:
+            student, pid, points = set_one
+            click.echo(review.set_student(student, pid, _points(points), comment=comment, reason=reason).describe(), err=True)
+            acted = True
+        if set_group:
+            pid, group, points = set_group
+            click.echo(review.set_group(pid, group, _points(points), comment=comment, reason=reason).describe(), err=True)
+            acted = True
+        if clear:
+            done = review.clear(*clear, reason=reason)
+            click.echo("manual grade removed" if done else "no manual grade to remove", err=True)
+            acted = True
+        if import_csv:
+            try:
+                text = Path(import_csv).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                _fail(f"cannot read {import_csv}: {exc}")
+            click.echo(review.import_csv(text, source=import_csv).describe(), err=True)
+            acted = True
+        if export_csv:
+            out = review.export_csv(names=show_names)
+            if export_csv == "-":
+                click.echo(out, nl=False)
+            else:
+                _write(out, export_csv)
+            acted = True
+        if list_queue or part:
+            click.echo(review.list_text(part=part, everything=everything, names=show_names), nl=False)
+            acted = True
+        if acted:
+            return
+        from grader.review.app import serve
+
+        def ready(url: str) -> None:
+            click.echo(f"Review {review.rubric_id} {review.version} at {url} (Ctrl-C to stop)", err=True)
+
+        serve(review, port=port, ready=ready)
+    except GraderError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}")
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
+def _points(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        _fail(f"points {text!r} is not a number")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -17,6 +17,8 @@ Student problems never raise past the grading boundary: they become verdicts. Au
 
 from __future__ import annotations
 
+from grader.spans import point_at
+
 
 class BudgetExceeded(BaseException):
     """A time or memory limit was hit inside a limited call."""
@@ -50,12 +52,8 @@ class LatexError(InputError):
         """The offending text with a caret line under the span (PrairieLearn style)."""
         if self.span is None or not self.text:
             return self.message
-        start, end = self.span
-        line_start = self.text.rfind("\n", 0, start) + 1
-        line_end = self.text.find("\n", start)
-        line = self.text[line_start : line_end if line_end >= 0 else len(self.text)]
-        width = max(1, min(end, line_start + len(line)) - start)
-        return f"{self.message}\n{line}\n{' ' * (start - line_start)}{'^' * width}"
+        line, caret = point_at(self.text, self.span)
+        return f"{self.message}\n{line}\n{caret}"
 
     def __str__(self) -> str:
         if self.span is None:

@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+from grader.spans import point_at
+
 
 class PartVerdict(StrEnum):
     """What a graded part gets (CONTRACT.md); a str, so JSON, SQLite and CSV see the word."""
@@ -110,6 +112,12 @@ class Location:
         if self.span is not None:
             out["span"] = list(self.span)
         return out
+
+    def pointer(self, answer: str | None) -> tuple[str, str] | None:
+        """The line of ``answer`` holding ``span`` and a caret line under it (None without a span)."""
+        if self.span is None or not answer:
+            return None
+        return point_at(answer, self.span)
 
 
 @dataclass(frozen=True)

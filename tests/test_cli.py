@@ -162,7 +162,8 @@ def test_batch_stats_and_export_commands(runner: CliRunner, tmp_path: Path) -> N
     assert set(rows) == {"alice", "bob", "carol"}
     assert rows["alice"].split(",")[2] == "4" and rows["bob"].split(",")[2] == "2"  # 1.dEdz: correct, SIGN
     assert "empty" in rows["carol"]
-    assert sorted(p.name for p in fb.iterdir()) == ["alice.md", "bob.md", "carol.md"]
+    assert sorted(p.name for p in fb.iterdir()) == sorted(f"{s}.{e}" for s in ("alice", "bob", "carol") for e in ("md", "html"))
+    assert "<math" in (fb / "alice.html").read_text()  # the answers typeset
     again = runner.invoke(main, args)
     assert again.exit_code == 0 and "3 already in the gradebook" in again.stderr
     stats = runner.invoke(main, ["stats", str(book)])

@@ -3,7 +3,7 @@
 Schema (one file, standard library only)::
 
     rubrics       (rubric_id, rubric_version) -> fingerprint, title, parts (JSON list of
-                  {id, title, points, fingerprint}), recorded_at
+                  {id, title, points, fingerprint, kind}), recorded_at
     students      student -> name, email, sis_id, section          (from a manifest)
     submissions   id; UNIQUE (student, rubric_id, rubric_version); rubric_fingerprint, file,
                   sha256 (of the text), status (ok | duplicate | timeout | memory | error |
@@ -12,6 +12,15 @@ Schema (one file, standard library only)::
                   title, verdict, points, max_points, answer, expected, method, feedback,
                   diagnosis, line, section, problem, seconds, graded_at
     verdict_cache (scope, key) -> verdict (JSON of a model.Verdict); scope = rubric fingerprint
+    manual_grades (student, rubric_id, part) -> points, max_points, comment, reason, grader,
+                  graded_at, part_fingerprint, answer, scope (student | group), group_id
+    manual_log    every manual grade set, cleared or imported, in order (the audit trail)
+    requests      id -> student, rubric_id, part, text, requested_at   (regrade requests)
+
+A person's grades are in their own tables, keyed by rubric id (not version) and part, and carry
+the part fingerprint and the answer they were given against: ``store`` never touches them, so a
+resumed batch or a ``--regrade`` cannot overwrite them, and ``grader.batch.manual`` decides at read
+time whether each still applies (same fingerprint, same answer) or is flagged for review.
 
 Only the batch's parent process writes, one transaction per submission (its row, its parts and
 the verdicts its grading computed), so a batch killed at any moment, even with SIGKILL, leaves
@@ -63,6 +72,18 @@ CREATE TABLE IF NOT EXISTS parts (
     line INTEGER, section TEXT, problem TEXT, seconds REAL, graded_at REAL,
     PRIMARY KEY (submission_id, part));
 CREATE INDEX IF NOT EXISTS parts_by_student ON parts (student, rubric_id, rubric_version);
+CREATE TABLE IF NOT EXISTS manual_grades (
+    student TEXT NOT NULL, rubric_id TEXT NOT NULL, part TEXT NOT NULL, points REAL NOT NULL,
+    max_points REAL, comment TEXT, reason TEXT, grader TEXT, graded_at REAL,
+    part_fingerprint TEXT, answer TEXT, scope TEXT, group_id TEXT,
+    PRIMARY KEY (student, rubric_id, part));
+CREATE TABLE IF NOT EXISTS manual_log (
+    id INTEGER PRIMARY KEY, action TEXT NOT NULL, student TEXT NOT NULL, rubric_id TEXT NOT NULL,
+    part TEXT NOT NULL, points REAL, comment TEXT, reason TEXT, grader TEXT, at REAL,
+    part_fingerprint TEXT, answer TEXT, scope TEXT, group_id TEXT);
+CREATE TABLE IF NOT EXISTS requests (
+    id INTEGER PRIMARY KEY, student TEXT NOT NULL, rubric_id TEXT NOT NULL, part TEXT NOT NULL,
+    text TEXT NOT NULL, requested_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS verdict_cache (
     scope TEXT NOT NULL, key TEXT NOT NULL, verdict TEXT NOT NULL,
     PRIMARY KEY (scope, key)) WITHOUT ROWID;
@@ -99,10 +120,11 @@ def verdict_from_json(s: str) -> Verdict:
 
 
 def rubric_parts(rubric: Any) -> list[dict[str, Any]]:
-    """The parts of a rubric as plain data (id, title, points, fingerprint)."""
+    """The parts of a rubric as plain data (id, title, points, fingerprint, kind)."""
     fps: Mapping[str, str] = getattr(rubric, "part_fingerprints", {}) or {}
     return [{"id": p.id, "title": getattr(p, "title", ""), "points": float(p.points),
-             "fingerprint": fps.get(p.id, "")} for p in rubric.parts]
+             "fingerprint": fps.get(p.id, ""), "kind": getattr(p, "kind", "") or ""}
+            for p in rubric.parts]
 
 
 def record_rubric(conn: sqlite3.Connection, rubric: Any) -> None:
@@ -213,7 +235,10 @@ def store(conn: sqlite3.Connection, *, rubric: Any, student: str, file: str, sha
 
 
 def report_for(conn: sqlite3.Connection, submission_id: int) -> Report:
-    """A Report rebuilt from the gradebook (to render feedback for resumed students too)."""
+    """The engine's Report rebuilt from the gradebook, without manual grades.
+
+    Feedback and exports use ``grader.batch.manual.report``, which applies a person's grades.
+    """
     sub = conn.execute("SELECT * FROM submissions WHERE id=?", (submission_id,)).fetchone()
     title_row = conn.execute("SELECT title FROM rubrics WHERE rubric_id=? AND rubric_version=?",
                              (sub["rubric_id"], sub["rubric_version"])).fetchone()

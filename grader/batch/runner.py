@@ -24,7 +24,6 @@ import os
 import sys
 import time
 from collections import Counter, deque
-from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,19 +36,55 @@ from grader.batch.export import export
 from grader.batch.feedback import write_feedback
 from grader.batch.sources import Submission, collect
 from grader.batch.worker import (
+    Engine,
     GradeFn,
     Outcome,
     Task,
     grade_with_engine,
     init_worker,
-    load_rubric_with_engine,
     run_task,
 )
 from grader.errors import GraderError
 from grader.model import PartResult, Report
 
-DEFAULT_TIMEOUT = 60.0
-DEFAULT_MEMORY_MB = 1536
+
+@dataclass(frozen=True, kw_only=True)
+class BatchSettings:
+    """How a batch runs. The one definition of the batch defaults: ``grade batch`` reads them.
+
+    Paths may be ``str`` or ``Path``; ``None`` means "do not write it" (csv, feedback) or "the
+    default" (the gradebook beside the CSV or the feedback folder, else ./gradebook.sqlite).
+    """
+
+    #: Worker processes; None is the core count.
+    jobs: int | None = None
+    #: Seconds one submission may take; past it its worker is killed and it gets a timeout row.
+    timeout: float = 60.0
+    #: Address-space limit per worker in MB, on top of what it maps at start; None: no limit.
+    memory_mb: int | None = 1536
+    #: The SQLite gradebook (None: beside the CSV or the feedback folder).
+    gradebook: str | Path | None = None
+    #: The class CSV to write, and its layout (a name in ``export.LAYOUTS``).
+    csv_path: str | Path | None = None
+    csv_layout: str = "default"
+    #: A folder for one feedback file per student.
+    feedback_dir: str | Path | None = None
+    #: After a rubric change, regrade what the change affects (and retry failed rows).
+    regrade: bool = False
+    #: A CSV naming each student's file (LMS downloads).
+    manifest: str | Path | None = None
+    #: Show progress on ``stream`` (stderr when None): a bar on a terminal, lines otherwise.
+    progress: bool = True
+    stream: TextIO | None = field(default=None, compare=False)
+
+    def gradebook_path(self) -> Path:
+        if self.gradebook is not None:
+            return Path(self.gradebook)
+        return _default_gradebook(self.csv_path, self.feedback_dir)
+
+
+DEFAULTS = BatchSettings()
+ENGINE = Engine()
 
 
 @dataclass
@@ -238,25 +273,20 @@ def _default_gradebook(csv_path: Any, feedback_dir: Any) -> Path:
     return Path("gradebook.sqlite")
 
 
-def run_batch(source: str | Path, rubric_path: Any, *, jobs: int | None = None,
-              gradebook: str | Path | None = None, csv_path: str | Path | None = None,
-              csv_layout: str = "default", feedback_dir: str | Path | None = None,
-              regrade: bool = False, timeout: float = DEFAULT_TIMEOUT,
-              memory_mb: int | None = DEFAULT_MEMORY_MB, manifest: str | Path | None = None,
-              progress: bool = True, grade_fn: GradeFn = grade_with_engine,
-              load_rubric: Callable[[Any], Any] = load_rubric_with_engine,
-              stream: TextIO | None = None) -> BatchSummary:
+def run_batch(source: str | Path, rubric: Any, settings: BatchSettings = DEFAULTS, *,
+              engine: Engine = ENGINE) -> BatchSummary:
     """Grade every submission in ``source`` (folder or .zip) and record them in the gradebook.
 
-    ``rubric_path`` is a rubric file (loaded with ``load_rubric``) or an already loaded rubric.
-    Raises ``InputError`` for an unusable source, manifest or rubric; a bad submission only
-    ever becomes a row.
+    ``rubric`` is a rubric file (loaded with ``engine.load_rubric``) or an already loaded
+    rubric. Raises ``InputError`` for an unusable source, manifest or rubric; a bad submission
+    only ever becomes a row.
     """
     start = time.perf_counter()
-    _warm(grade_fn)
-    rubric = load_rubric(rubric_path) if isinstance(rubric_path, str | Path) else rubric_path
-    book = Path(gradebook) if gradebook is not None else _default_gradebook(csv_path, feedback_dir)
-    collected = collect(source, manifest=manifest)
+    _warm(engine.grade)
+    if isinstance(rubric, str | Path):
+        rubric = engine.load_rubric(rubric)
+    book = settings.gradebook_path()
+    collected = collect(source, manifest=settings.manifest)
     summary = BatchSummary(found=len(collected.submissions), problems=collected.problems,
                            gradebook=str(book), rubric=f"{rubric.id} {rubric.version}")
     conn = gb.connect(book)
@@ -264,44 +294,51 @@ def run_batch(source: str | Path, rubric_path: Any, *, jobs: int | None = None,
         gb.record_rubric(conn, rubric)
         if collected.students:
             gb.record_students(conn, collected.students.values())
-        prev = gb.previous(conn, rubric.id)
-        dups = _duplicates(collected.submissions)
-        jobs_todo: deque[_Job] = deque()
-        for sub in collected.submissions:
-            prevs = prev.get(sub.student, [])
-            if sub.status != "ok":  # nothing to grade: record why, once
-                cur = next((p for p in prevs if p.rubric_version == rubric.version), None)
-                if cur is not None and (cur.status, cur.sha256) == (sub.status, sub.sha256) \
-                        and cur.fingerprint == rubric.fingerprint:
-                    summary.skipped += 1
-                    continue
-                _record(conn, rubric, _Job(sub, sub.status, sub.message),
-                        Outcome(sub.student, sub.status, message=sub.message), summary)
-                continue
-            job = _plan(sub, prevs, rubric, regrade, dups.get(sub.student, ""), summary)
-            if job is None:
-                continue
-            if job.only_parts == ():  # nothing gradable changed: carry the rows over
-                _record(conn, rubric, job, Outcome(sub.student, "ok", report=_empty_report(rubric)),
-                        summary)
-                continue
-            jobs_todo.append(job)
-        _grade_all(conn, rubric, jobs_todo, summary, jobs=jobs, timeout=timeout,
-                   memory_mb=memory_mb, grade_fn=grade_fn, book=book,
-                   bar=Progress(len(jobs_todo), enabled=progress, stream=stream))
-        students = [s.student for s in collected.submissions]
-        if feedback_dir is not None:
-            write_feedback(conn, feedback_dir, rubric_id=rubric.id, version=rubric.version,
-                           students=students)
-            summary.feedback_dir = str(feedback_dir)
+        todo = _plan_class(conn, rubric, collected.submissions, settings.regrade, summary)
+        _grade_all(conn, rubric, todo, summary, settings=settings, grade_fn=engine.grade,
+                   book=book, bar=Progress(len(todo), enabled=settings.progress,
+                                           stream=settings.stream))
+        if settings.feedback_dir is not None:
+            write_feedback(conn, settings.feedback_dir, rubric_id=rubric.id,
+                           version=rubric.version,
+                           students=[s.student for s in collected.submissions])
+            summary.feedback_dir = str(settings.feedback_dir)
     finally:
         conn.close()
-    if csv_path is not None:
-        export(book, to="csv", out=csv_path, layout=csv_layout, rubric_id=rubric.id,
-               version=rubric.version)
-        summary.csv = str(csv_path)
+    if settings.csv_path is not None:
+        export(book, to="csv", out=settings.csv_path, layout=settings.csv_layout,
+               rubric_id=rubric.id, version=rubric.version)
+        summary.csv = str(settings.csv_path)
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _plan_class(conn: Any, rubric: Any, subs: list[Submission], regrade: bool,
+                summary: BatchSummary) -> deque[_Job]:
+    """What to grade, against the gradebook; rows that need no grading are recorded here."""
+    prev = gb.previous(conn, rubric.id)
+    dups = _duplicates(subs)
+    todo: deque[_Job] = deque()
+    for sub in subs:
+        prevs = prev.get(sub.student, [])
+        if sub.status != "ok":  # nothing to grade: record why, once
+            cur = next((p for p in prevs if p.rubric_version == rubric.version), None)
+            if cur is not None and (cur.status, cur.sha256) == (sub.status, sub.sha256) \
+                    and cur.fingerprint == rubric.fingerprint:
+                summary.skipped += 1
+                continue
+            _record(conn, rubric, _Job(sub, sub.status, sub.message),
+                    Outcome(sub.student, sub.status, message=sub.message), summary)
+            continue
+        job = _plan(sub, prevs, rubric, regrade, dups.get(sub.student, ""), summary)
+        if job is None:
+            continue
+        if job.only_parts == ():  # nothing gradable changed: carry the rows over
+            _record(conn, rubric, job, Outcome(sub.student, "ok", report=_empty_report(rubric)),
+                    summary)
+            continue
+        todo.append(job)
+    return todo
 
 
 def _empty_report(rubric: Any) -> Report:
@@ -309,11 +346,11 @@ def _empty_report(rubric: Any) -> Report:
 
 
 def _grade_all(conn: Any, rubric: Any, todo: deque[_Job], summary: BatchSummary, *,
-               jobs: int | None, timeout: float, memory_mb: int | None, grade_fn: GradeFn,
-               book: Path, bar: Progress) -> None:
+               settings: BatchSettings, grade_fn: GradeFn, book: Path, bar: Progress) -> None:
     if not todo:
         return
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    timeout, memory_mb = settings.timeout, settings.memory_mb
+    workers = max(1, min(settings.jobs or os.cpu_count() or 1, len(todo)))
     window = workers * 3
     inflight: dict[Future[Outcome], _Job] = {}
     pool = ProcessPool(max_workers=workers, initializer=init_worker,

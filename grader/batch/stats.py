@@ -3,7 +3,10 @@
 Wrong answers are grouped by their diagnosis code (the stable note the comparer gives, e.g.
 ``RECIPROCAL``), so that "41 students: RECIPROCAL (reciprocal of the expected factor)" reads as
 one line; within a group the most frequent answers (spaces removed) are listed. Answers with no
-diagnosis are grouped by verdict. The plot needs matplotlib (``pip install
+diagnosis are grouped by verdict. Points are the grades as they stand (a person's where given,
+``grader.batch.manual``); a part still waiting for a person is counted as pending, not as 0, and
+left out of the means, and a student with a pending part has no total yet
+(``pending_as_zero=True`` counts pending parts as 0 instead). The plot needs matplotlib (``pip install
 ml-homework-grader[plot]``); without it the text report says so in one line.
 """
 
@@ -17,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.batch.export import _open, _rubric
-from grader.batch.gradebook import GRADED
+from grader.batch.manual import class_grades
 
 #: What a diagnosis code means, for the class report (the comparer's feedback is used otherwise).
 DIAGNOSES = {
@@ -58,6 +61,8 @@ class PartStats:
     points: Counter[float]
     verdicts: Counter[str]
     mistakes: list[MistakeGroup]
+    pending: int = 0
+    manual: int = 0
 
 
 @dataclass
@@ -72,6 +77,8 @@ class Stats:
     median: float | None
     totals: list[float]
     parts: list[PartStats] = field(default_factory=list)
+    pending_students: int = 0
+    pending_as_zero: bool = False
     plot: str | None = None
     plot_note: str | None = None
 
@@ -80,13 +87,22 @@ class Stats:
         st = ", ".join(f"{n} {s}" for s, n in sorted(self.statuses.items()))
         out = [f"{self.title or self.rubric} ({self.rubric} {self.version}): {self.students} "
                f"students ({st})"]
+        complete = f" over {len(self.totals)} complete" if self.pending_students else ""
         if self.mean is not None:
-            out.append(f"total: mean {self.mean:.2f} / {self.max_score:g}, median {self.median:g}")
+            out.append(f"total: mean {self.mean:.2f} / {self.max_score:g}, median "
+                       f"{self.median:g}{complete}")
+        if self.pending_students:
+            out.append(f"{self.pending_students} student{'s' if self.pending_students != 1 else ''}"
+                       " with parts awaiting review (no total yet; --pending-as-zero counts them"
+                       " as 0)")
         for p in self.parts:
             dist = " ".join(f"{k:g}:{v}" for k, v in sorted(p.points.items()))
             verdicts = ", ".join(f"{n} {v}" for v, n in p.verdicts.most_common())
+            extra = "".join([f"; {p.pending} pending" if p.pending else "",
+                             f"; {p.manual} graded by hand" if p.manual else ""])
             out.append(f"\n{p.id}{' ' + p.title if p.title else ''}: mean {p.mean:.2f} / "
-                       f"{p.max_points:g} over {p.graded}; points {dist or '-'}; {verdicts or '-'}")
+                       f"{p.max_points:g} over {p.graded}; points {dist or '-'}; {verdicts or '-'}"
+                       + extra)
             for g in p.mistakes[:top]:
                 desc = f" ({g.description})" if g.description else ""
                 ex = "; ".join(f"{a}" + (f" x{n}" if n > 1 else "") for a, n in g.answers[:3])
@@ -104,34 +120,35 @@ def _norm(answer: str | None) -> str:
 
 
 def stats(gradebook: str | Path, *, rubric_id: str | None = None, version: str | None = None,
-          plot: str | Path | None = None) -> Stats:
+          plot: str | Path | None = None, pending_as_zero: bool = False) -> Stats:
     """Class statistics for one rubric version (the latest recorded unless named)."""
     conn = _open(gradebook)
     try:
         rub = _rubric(conn, rubric_id, version)
         rid, ver = rub["rubric_id"], rub["rubric_version"]
         parts_meta = json.loads(rub["parts"])
-        subs = conn.execute("SELECT student, status, score FROM submissions WHERE rubric_id=? "
-                            "AND rubric_version=?", (rid, ver)).fetchall()
-        statuses = Counter(r["status"] for r in subs)
-        totals = [r["score"] for r in subs if r["status"] in GRADED and r["score"] is not None]
-        result = Stats(rubric=rid, version=ver, title=rub["title"] or "", students=len(subs),
+        grades = class_grades(conn, rid, ver)
+        statuses = Counter(g.status for g in grades)
+        # an empty submission is not part of how the class did; a failed one waits for a person
+        counted = [g for g in grades if g.status != "empty"]
+        scored = [(g, g.score(pending_as_zero=pending_as_zero)) for g in counted]
+        totals = [t for _, t in scored if t is not None]
+        result = Stats(rubric=rid, version=ver, title=rub["title"] or "", students=len(grades),
                        statuses=statuses, max_score=sum(p["points"] for p in parts_meta),
                        mean=statistics.fmean(totals) if totals else None,
-                       median=statistics.median(totals) if totals else None, totals=totals)
+                       median=statistics.median(totals) if totals else None, totals=totals,
+                       pending_students=sum(1 for _, t in scored if t is None),
+                       pending_as_zero=pending_as_zero)
         for meta in parts_meta:
-            rows = conn.execute(
-                "SELECT p.verdict, p.points, p.answer, p.diagnosis, p.feedback FROM parts p "
-                "JOIN submissions s ON s.id = p.submission_id WHERE p.rubric_id=? AND "
-                "p.rubric_version=? AND p.part=? AND s.status IN ('ok', 'duplicate')",
-                (rid, ver, meta["id"])).fetchall()
-            pts = [float(r["points"] or 0) for r in rows]
+            rows = [p for g in counted for p in g.parts if p.part == meta["id"]]
+            decided = [p for p in rows if not p.pending or pending_as_zero]
+            pts = [float(p.points or 0.0) for p in decided]
             groups: dict[str, list[tuple[str, str]]] = {}
             for r in rows:
-                if r["verdict"] == "correct":
+                if r.verdict is None or r.verdict == "correct":
                     continue
-                code = r["diagnosis"] or r["verdict"].upper()
-                groups.setdefault(code, []).append((_norm(r["answer"]), r["feedback"] or ""))
+                code = r.diagnosis or r.verdict.upper()
+                groups.setdefault(code, []).append((_norm(r.answer), r.feedback or ""))
             mistakes = []
             for code, items in groups.items():
                 feedback = Counter(f for _, f in items if f).most_common(1)
@@ -141,9 +158,10 @@ def stats(gradebook: str | Path, *, rubric_id: str | None = None, version: str |
             mistakes.sort(key=lambda g: (-g.students, g.code))
             result.parts.append(PartStats(
                 id=meta["id"], title=meta.get("title", ""), max_points=meta["points"],
-                graded=len(rows), mean=statistics.fmean(pts) if pts else 0.0,
-                points=Counter(pts), verdicts=Counter(r["verdict"] for r in rows),
-                mistakes=mistakes))
+                graded=len(decided), mean=statistics.fmean(pts) if pts else 0.0,
+                points=Counter(pts), verdicts=Counter(r.verdict for r in rows if r.verdict),
+                mistakes=mistakes, pending=sum(1 for r in rows if r.pending),
+                manual=sum(1 for r in rows if r.manual is not None)))
     finally:
         conn.close()
     if plot is not None:

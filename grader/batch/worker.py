@@ -43,6 +43,18 @@ def load_rubric_with_engine(path: Any) -> Any:
     return load_rubric(path)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Engine:
+    """The grading code a batch calls: the grade function and the rubric loader.
+
+    Both are module-level functions (a worker process imports them by name); the defaults are
+    the real engine, tests and benches inject stand-ins here.
+    """
+
+    grade: GradeFn = grade_with_engine
+    load_rubric: Callable[[Any], Any] = load_rubric_with_engine
+
+
 @dataclass(frozen=True)
 class Task:
     """One submission sent to a worker."""

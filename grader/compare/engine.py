@@ -356,6 +356,11 @@ class _Comparer:
             return Verdict.incorrect("exact", "SHAPE", f"Expected shape {e.shape[0]}x{e.shape[1]}, found {a.shape[0]}x{a.shape[1]}.")
         if e == a:
             return Verdict.correct("exact")
+        escaped = _escaped_indices(a)
+        if escaped:
+            names = ", ".join(sorted(escaped))
+            return Verdict.undecided("AMBIGUOUS_INDEX", f"the summation index {names} is also used outside its sum: "
+                                     "which one is meant cannot be told")
         if _is_constant(e) and _is_constant(a):
             return self.numbers(e, a, written)
         return self.expressions(e, a, written)
@@ -560,6 +565,21 @@ def _ulp(raw: Any, digits: int) -> float:
         return 10.0 ** (-digits)
     exponent = int(sympy.floor(sympy.log(sympy.Rational(value).limit_denominator(10**12) if value < 1e-300 else sympy.Float(value), 10)))
     return 10.0 ** (exponent - digits + 1)
+
+
+def _escaped_indices(e: Any) -> set[str]:
+    """Indices a sum binds that also appear free outside it (``\\sum_j x_j + y_j``): the answer
+    reads two ways, so it is flagged before any evaluation rather than after the time runs out."""
+    if isinstance(e, sympy.MatrixBase):
+        out: set[str] = set()
+        for x in e:
+            out |= _escaped_indices(x)
+        return out
+    if not isinstance(e, sympy.Basic) or not e.has(sympy.Sum):
+        return set()
+    free = {s.name for s in e.free_symbols if isinstance(s, sympy.Symbol)}
+    bound = {str(lim[0]) for node in sympy.preorder_traversal(e) if isinstance(node, sympy.Sum) for lim in node.limits}
+    return bound & free
 
 
 def _simplify_can_help(*exprs: Any) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from grader.extract.headings import MAX_HEADINGS, classify_line, tex_headings
@@ -419,8 +420,41 @@ def parse_document(text: str, *, kind: str = "auto", expand: bool = True) -> Doc
         kind = detect_kind(text)
     warnings: list[str] = []
     lines = LineIndex(text)
-    chars = list(text)
+    masked = _mask(text, kind, lines)
+    raws = _math_spans(masked, warnings, lines)
+    prose = list(masked.text)
+    for r in raws:
+        _blank(prose, r.start, r.end)
+    blocks = _blocks(text, masked, raws, prose, lines, warnings, expand=expand)
+    prose_text = "".join(prose)
+    sections = tuple(_build_sections(prose_text, kind, lines))
+    section_id = _section_lookup(sections)
+    blocks = [replace(b, section=section_id(b.line)) for b in blocks]
+    answers = _answers(masked.text, masked.macros, lines, section_id)
+    return Document(
+        text=text,
+        kind=kind,
+        sections=sections,
+        blocks=tuple(blocks),
+        answers=tuple(answers),
+        macros=tuple(masked.macros.values()),
+        warnings=tuple(warnings),
+        prose=prose_text,
+    )
 
+
+@dataclass
+class _Masked:
+    """The text with what must not yield math blanked (same length, same lines), the math fences
+    found, and the document's own macros (their definitions blanked too)."""
+
+    text: str
+    math_fences: list[tuple[int, int, int, int]]
+    macros: dict[str, Macro]
+
+
+def _mask(text: str, kind: str, lines: LineIndex) -> _Masked:
+    chars = list(text)
     math_fences: list[tuple[int, int, int, int]] = []
     if kind == "md":
         code, math_fences = _fences(text)
@@ -430,52 +464,57 @@ def parse_document(text: str, *, kind: str = "auto", expand: bool = True) -> Doc
             _blank(chars, start, cs)
             _blank(chars, ce, end)
     _blank_tex_noise(text, chars, comments=kind == "tex")
-    defs = collect_macros("".join(chars))
     macros: dict[str, Macro] = {}
-    for d in defs:
+    for d in collect_macros("".join(chars)):
         macros[d.macro.name] = Macro(d.macro.name, d.macro.nargs, d.macro.body, d.macro.default, lines.line(d.start))
         _blank(chars, d.start, d.end)
     for _start, cs, ce, _end in math_fences:
         _blank(chars, cs, ce)  # the fence content is math: keep it out of the scanner
-    masked = "".join(chars)
+    return _Masked("".join(chars), math_fences, macros)
 
-    raws = _scan_math(masked, warnings, lines)
-    for start, cs, ce, end in math_fences:
+
+def _math_spans(masked: _Masked, warnings: list[str], lines: LineIndex) -> list[_Raw]:
+    """Every piece of math in document order (delimited math and math fences), at most MAX_BLOCKS."""
+    raws = _scan_math(masked.text, warnings, lines)
+    for start, cs, ce, end in masked.math_fences:
         raws.append(_Raw(start, cs, ce, end, True, "fence"))
     raws.sort(key=lambda r: r.start)
     if len(raws) > MAX_BLOCKS:
         warnings.append(f"more than {MAX_BLOCKS} math blocks; the rest (from line {lines.line(raws[MAX_BLOCKS].start)}) ignored")
-        raws = raws[:MAX_BLOCKS]
+        del raws[MAX_BLOCKS:]
+    return raws
 
-    prose = list(masked)
-    for r in raws:
-        _blank(prose, r.start, r.end)
 
+def _blocks(text: str, masked: _Masked, raws: list[_Raw], prose: list[str], lines: LineIndex, warnings: list[str], *,
+            expand: bool) -> list[MathBlock]:
+    """The math blocks: equation numbers taken off (a number alone on the next line is blanked
+    from ``prose``), trailing punctuation cleaned, the document's macros expanded."""
     blocks: list[MathBlock] = []
-    budget = [200_000]  # expansion steps for the whole document
+    macros = masked.macros
+    budget = 200_000  # expansion steps for the whole document
     for r in raws:
-        source = text if r.delim == "fence" else masked
+        source = text if r.delim == "fence" else masked.text
         content = source[r.content_start : r.content_end]
         latex, tag = _take_tags(content)
         end_line = lines.line(max(r.start, r.end - 1))
         if r.display and tag is None:
-            tag, tag_end = _next_line_tag(text, masked, r.end, lines)
+            tag, tag_end = _next_line_tag(text, masked.text, r.end, lines)
             if tag is not None:
                 _blank(prose, r.end, tag_end)
         stripped = latex.lstrip()
         offset = r.content_start + (len(latex) - len(stripped))
         latex = _clean(latex)
-        if expand and macros and budget[0] > 0:
-            exp = expand_macros(latex, macros, max_steps=min(5_000, budget[0]))
-            budget[0] -= exp.steps
+        if expand and macros and budget > 0:
+            exp = expand_macros(latex, macros, max_steps=min(5_000, budget))
+            budget -= exp.steps
             if exp.overflow:
                 warnings.append(f"line {lines.line(r.start)}: macro expansion limit hit; math left unexpanded")
             else:
                 latex = exp.text
         if not latex:
+            # an empty display holding only a number: the number of the display just before
             if tag and blocks and blocks[-1].display and blocks[-1].tag is None and lines.line(r.start) - blocks[-1].end_line <= 3:
-                prev = blocks[-1]
-                blocks[-1] = replace(prev, tag=tag)
+                blocks[-1] = replace(blocks[-1], tag=tag)
             continue
         env = r.env
         if not env:
@@ -496,32 +535,22 @@ def parse_document(text: str, *, kind: str = "auto", expand: bool = True) -> Doc
                 raw=text[r.content_start : r.content_end],
             )
         )
+    return blocks
 
-    prose_text = "".join(prose)
-    sections = _build_sections(prose_text, kind, lines)
-    doc_sections = tuple(sections)
-    starts = [s.line for s in doc_sections]
+
+def _section_lookup(sections: tuple[Section, ...]) -> Callable[[int], str | None]:
+    """line -> the id of the innermost section containing it (None before the first heading)."""
+    starts = [s.line for s in sections]
 
     def section_id(line: int) -> str | None:
         i = bisect.bisect_right(starts, line) - 1
         while i >= 0:
-            if doc_sections[i].end_line >= line:
-                return doc_sections[i].id
+            if sections[i].end_line >= line:
+                return sections[i].id
             i -= 1
         return None
 
-    blocks = [replace(b, section=section_id(b.line)) for b in blocks]
-    answers = _answers(masked, macros, lines, section_id)
-    return Document(
-        text=text,
-        kind=kind,
-        sections=doc_sections,
-        blocks=tuple(blocks),
-        answers=tuple(answers),
-        macros=tuple(macros.values()),
-        warnings=tuple(warnings),
-        prose=prose_text,
-    )
+    return section_id
 
 
 def _next_line_tag(text: str, masked: str, end: int, lines: LineIndex) -> tuple[str | None, int]:
@@ -540,7 +569,7 @@ def _next_line_tag(text: str, masked: str, end: int, lines: LineIndex) -> tuple[
     return None, end
 
 
-def _answers(masked: str, macros: dict[str, Macro], lines: LineIndex, section_id: object) -> list[Answer]:
+def _answers(masked: str, macros: dict[str, Macro], lines: LineIndex, section_id: Callable[[int], str | None]) -> list[Answer]:
     own = macros.get("answer")
     if own is not None and own.nargs != 2:
         return []  # the document's own \answer means something else
@@ -562,8 +591,7 @@ def _answers(masked: str, macros: dict[str, Macro], lines: LineIndex, section_id
             if not exp.overflow:
                 latex = exp.text
         line = lines.line(m.start())
-        sec = section_id(line) if callable(section_id) else None
-        out.append(Answer(first[0].strip(), _clean(latex), line, m.start(), sec))
+        out.append(Answer(first[0].strip(), _clean(latex), line, m.start(), section_id(line)))
     return out
 
 

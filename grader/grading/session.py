@@ -8,6 +8,7 @@ distinct texts" holds by construction and the bench can count both.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from grader.compare.engine import CompareOptions, compare, compare_follow_through
@@ -66,19 +67,7 @@ class GradingSession:
         if isinstance(student, ParseFailure):
             return Verdict.invalid(student.message, student.span)
         key = comparison_key(scope, reference, student)
-        hit = self._verdicts.get(key)
-        if hit is None and self.cache is not None:
-            hit = self.cache.get(key)
-            if hit is not None:
-                self.stats.cache_hits += 1
-        if hit is None:
-            self.stats.compare_calls += 1
-            self.stats.pairs.add(key)
-            hit = compare(student, reference, context, options=options)
-            if self.cache is not None and hit.diagnosis != "TIMEOUT":
-                self.cache.put(key, hit)
-        self._verdicts[key] = hit
-        return hit
+        return self._cached(key, lambda: compare(student, reference, context, options=options))
 
     def compare_follow_through(self, student: Parsed | ParseFailure, template: Parsed, bindings: tuple[tuple[str, Parsed], ...], *,
                                context: SymbolContext, options: CompareOptions, scope: str) -> Verdict:
@@ -87,11 +76,18 @@ class GradingSession:
             return Verdict.invalid(student.message, student.span)
         bound = "|".join(f"{name}={value_key(v)}" for name, v in bindings)
         key = comparison_key(f"{scope}|follow|{bound}", template, student)
-        hit = self._verdicts.get(key) or (self.cache.get(key) if self.cache is not None else None)
+        return self._cached(key, lambda: compare_follow_through(student, template, bindings, context, options=options))
+
+    def _cached(self, key: str, make: Callable[[], Verdict]) -> Verdict:
+        hit = self._verdicts.get(key)
+        if hit is None and self.cache is not None:
+            hit = self.cache.get(key)
+            if hit is not None:
+                self.stats.cache_hits += 1
         if hit is None:
             self.stats.compare_calls += 1
             self.stats.pairs.add(key)
-            hit = compare_follow_through(student, template, bindings, context, options=options)
+            hit = make()
             if self.cache is not None and hit.diagnosis != "TIMEOUT":
                 self.cache.put(key, hit)
         self._verdicts[key] = hit

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -34,7 +33,6 @@ _ACCENTS = {
     "widetilde": "tilde", "dot": "dot", "ddot": "ddot", "check": "check", "underline": "under",
 }
 _TEXTS = frozenset("text mathrm operatorname textrm textit mbox textbf rm".split())
-_PASS_GROUP = frozenset("begin end".split())
 _BASE_OPERATORS = frozenset("gcd lcm floor ceil arg sgn det tr rank arcsinh arccosh arctanh arsinh arcosh artanh".split())
 _NUMBER = re.compile(
     r"(?P<int>\d+(?:\{,\}\d{3})*)(?:\.(?P<frac>\d+))?"
@@ -48,13 +46,6 @@ _PRIMES = re.compile(r"^\s*((?:\\prime\s*)+)$")
 _DERIV_HEAD = re.compile(r"^\s*(\\partial(?![A-Za-z])|d)\s*(?:\^\s*\{?\s*(\d)\s*\}?)?\s*(.*)$", re.S)
 
 Subparse = Callable[[Mapped], Any]
-
-
-@dataclass
-class Rewritten:
-    text: Mapped
-    table: dict[str, Token] = field(default_factory=dict)
-    matrices: dict[str, Name] = field(default_factory=dict)
 
 
 class _Scanner:
@@ -367,105 +358,120 @@ class _Scanner:
         return end + 2
 
     def command(self, i: int) -> int:
-        s = self.s
+        """A control sequence at i: dispatch to the handler of the construct it starts."""
         cmd = self.command_at(i)
         if cmd is None:  # \{ \} \\ \& and friends
-            two = s[i:i + 2]
-            if two == "\\{":
-                self.emit("\\{", i)
-            elif two == "\\}":
-                self.emit("\\}", i)
-            else:
-                self.copy(i, i + 2)
-            return i + 2
+            return self.control_symbol(i)
         end = i + 1 + len(cmd)
-        if cmd in _PASS_GROUP:
-            k = self.skip_ws(end)
-            if k < len(s) and s[k] == "{":
-                _, b = self.group(k)
-                self.copy(i, b + 1)
-                self.prev = "env"
-                return b + 1
-            self.copy(i, end)
-            return end
-        if cmd == "frac":
-            handled = self.derivative(i, end)
-            if handled is not None:
-                return handled
-            self.emit("\\frac", i)
-            return end
-        if cmd == "nabla":
-            k = self.skip_ws(end)
-            if k < len(s) and s[k] == "_":
-                a, b, nxt = self.script(k + 1)
-                var = self.read_name(self.skip_ws(a))
-                fun = self.read_name(self.skip_ws(nxt))
-                if var and fun and self.fills(var[1], b):
-                    self.deriv_name(fun[0], var[0], i)
-                    return fun[1]
-            raise self.error("a gradient \\nabla without a subscript variable", i, end)
-        if cmd == "partial":
-            m = re.compile(r"\\partial\s*(.+?)\s*/\s*\\partial\s*").match(s, i)
-            if m:
-                num = self.read_name(self.skip_ws(i + len("\\partial")))
-                den = self.read_name(m.end())
-                if num and den:
-                    self.deriv_name(num[0], den[0], i)
-                    return den[1]
-            raise self.error("a stray \\partial", i, end)
+        handler = _COMMAND_HANDLERS.get(cmd)
+        if handler is not None:
+            return handler(self, i, end)
         if cmd in _TEXTS:
-            k = self.skip_ws(end)
-            if k < len(s) and s[k] == "{":
-                a, b = self.group(k)
-                inner = s[a:b].strip()
-                key = inner.replace(" ", "")
-                if key.lower() in FUNCTION_WORDS and key.lower() not in ("max", "min"):
-                    cmd2 = FUNCTION_WORDS[key.lower()]
-                    if cmd2 == r"\log" and self.ctx.log_base == "e":
-                        cmd2 = r"\ln"
-                    self.emit(cmd2 + " ", i)
-                    return b + 1
-                if cmd == "operatorname" and key in _BASE_OPERATORS and key not in self.ctx.words:
-                    self.copy(i, b + 1)  # the base grammar knows these (gcd, lcm, floor...)
-                    return b + 1
-                if key in NAME_FUNCTIONS or key.lower() in {w.lower() for w in NAME_FUNCTIONS} or key in self.ctx.words or key in self.ctx.functions or re.fullmatch(r"[A-Za-z]", key):
-                    name = Name(canonical=_canon_word(key), base=_canon_word(key))
-                    return self.after_name(name, i, b + 1)
-                if re.fullmatch(r"[A-Za-z]\w*", key) and cmd in ("mathrm", "operatorname", "rm"):
-                    name = Name(canonical=key, base=key)
-                    return self.after_name(name, i, b + 1)
-                self.emit(" ", i)  # prose inside math ("if", "for all") carries no value here
-                return b + 1
-            self.copy(i, end)
-            return end
-        if cmd in ("sum", "prod"):
-            k = self.skip_ws(end)
-            if k < len(s) and s[k] == "_":
-                a, b, nxt = self.script(k + 1)
-                var = self.read_name(self.skip_ws(a), allow_words=False)
-                if var is not None and self.fills(var[1], b):
-                    # \sum_{i} and \sum_i: an index with no start runs from 1 to the family's bound
-                    self.emit(f"\\{cmd}_{{", i)
-                    self.placeholder(var[0], a, key=var[0].canonical)
-                    self.emit("=1}", b)
-                    k2 = self.skip_ws(nxt)
-                    if k2 >= len(s) or s[k2] != "^":
-                        bound = self.ctx.indexed[0][1] if self.ctx.indexed else "N"
-                        self.emit("^{", b)
-                        self.placeholder(Name(canonical=bound, base=bound), b, key=bound)
-                        self.emit("}", b)
-                    self.prev = "}"
-                    return nxt
-            self.emit(s[i:end], i)
-            return end
-        if cmd == "log" and self.ctx.log_base == "e" and not s[end:].lstrip().startswith("_"):
+            return self.text_command(cmd, i, end)
+        if cmd == "log" and self.ctx.log_base == "e" and not self.s[end:].lstrip().startswith("_"):
             self.emit("\\ln ", i)
             return end
         if cmd in GREEK or cmd in _FONTS or cmd in _ACCENTS:
             return self.name_at(i)
-        if cmd in ("operatorname",):
+        self.emit(self.s[i:end], i)
+        return end
+
+    def control_symbol(self, i: int) -> int:
+        two = self.s[i:i + 2]
+        if two in ("\\{", "\\}"):
+            self.emit(two, i)
+        else:
+            self.copy(i, i + 2)
+        return i + 2
+
+    def environment(self, i: int, end: int) -> int:
+        """``\\begin{...}`` / ``\\end{...}`` pass through whole (the base grammar reads matrices)."""
+        k = self.skip_ws(end)
+        if k < len(self.s) and self.s[k] == "{":
+            _, b = self.group(k)
+            self.copy(i, b + 1)
+            self.prev = "env"
+            return b + 1
+        self.copy(i, end)
+        return end
+
+    def fraction(self, i: int, end: int) -> int:
+        handled = self.derivative(i, end)
+        if handled is not None:
+            return handled
+        self.emit("\\frac", i)
+        return end
+
+    def nabla(self, i: int, end: int) -> int:
+        """``\\nabla_W L``: the derivative name dL/dW."""
+        k = self.skip_ws(end)
+        if k < len(self.s) and self.s[k] == "_":
+            a, b, nxt = self.script(k + 1)
+            var = self.read_name(self.skip_ws(a))
+            fun = self.read_name(self.skip_ws(nxt))
+            if var and fun and self.fills(var[1], b):
+                self.deriv_name(fun[0], var[0], i)
+                return fun[1]
+        raise self.error("a gradient \\nabla without a subscript variable", i, end)
+
+    def partial(self, i: int, end: int) -> int:
+        """``\\partial E / \\partial W``: the derivative name dE/dW."""
+        m = re.compile(r"\\partial\s*(.+?)\s*/\s*\\partial\s*").match(self.s, i)
+        if m:
+            num = self.read_name(self.skip_ws(i + len("\\partial")))
+            den = self.read_name(m.end())
+            if num and den:
+                self.deriv_name(num[0], den[0], i)
+                return den[1]
+        raise self.error("a stray \\partial", i, end)
+
+    def text_command(self, cmd: str, i: int, end: int) -> int:
+        """``\\text{..}``, ``\\mathrm{..}``, ``\\operatorname{..}``: a function word, an operator the
+        base grammar knows, a name, or prose (dropped)."""
+        s = self.s
+        k = self.skip_ws(end)
+        if k >= len(s) or s[k] != "{":
             self.copy(i, end)
             return end
+        a, b = self.group(k)
+        key = s[a:b].strip().replace(" ", "")
+        if key.lower() in FUNCTION_WORDS and key.lower() not in ("max", "min"):
+            cmd2 = FUNCTION_WORDS[key.lower()]
+            if cmd2 == r"\log" and self.ctx.log_base == "e":
+                cmd2 = r"\ln"
+            self.emit(cmd2 + " ", i)
+            return b + 1
+        if cmd == "operatorname" and key in _BASE_OPERATORS and key not in self.ctx.words:
+            self.copy(i, b + 1)  # the base grammar knows these (gcd, lcm, floor...)
+            return b + 1
+        if key in NAME_FUNCTIONS or key.lower() in {w.lower() for w in NAME_FUNCTIONS} or key in self.ctx.words or key in self.ctx.functions or re.fullmatch(r"[A-Za-z]", key):
+            name = Name(canonical=_canon_word(key), base=_canon_word(key))
+            return self.after_name(name, i, b + 1)
+        if re.fullmatch(r"[A-Za-z]\w*", key) and cmd in ("mathrm", "operatorname", "rm"):
+            return self.after_name(Name(canonical=key, base=key), i, b + 1)
+        self.emit(" ", i)  # prose inside math ("if", "for all") carries no value here
+        return b + 1
+
+    def big_operator(self, i: int, end: int) -> int:
+        """``\\sum_i`` and ``\\sum_{i}``: an index with no start runs from 1 to the family's bound."""
+        s = self.s
+        cmd = s[i + 1:end]
+        k = self.skip_ws(end)
+        if k < len(s) and s[k] == "_":
+            a, b, nxt = self.script(k + 1)
+            var = self.read_name(self.skip_ws(a), allow_words=False)
+            if var is not None and self.fills(var[1], b):
+                self.emit(f"\\{cmd}_{{", i)
+                self.placeholder(var[0], a, key=var[0].canonical)
+                self.emit("=1}", b)
+                k2 = self.skip_ws(nxt)
+                if k2 >= len(s) or s[k2] != "^":
+                    bound = self.ctx.indexed[0][1] if self.ctx.indexed else "N"
+                    self.emit("^{", b)
+                    self.placeholder(Name(canonical=bound, base=bound), b, key=bound)
+                    self.emit("}", b)
+                self.prev = "}"
+                return nxt
         self.emit(s[i:end], i)
         return end
 
@@ -581,6 +587,18 @@ class _Scanner:
     def index_expr(self, text: str, at: int) -> Any:
         # The subscript was canonicalised; parse it as a small expression of its own.
         return self.subparse(Mapped(text, tuple([self.src.origin[min(at, len(self.src.origin) - 1)]] * len(text))))
+
+
+#: Control words with a handler of their own (the rest: text commands, names, or copied as they are).
+_COMMAND_HANDLERS: dict[str, Callable[[_Scanner, int, int], int]] = {
+    "begin": _Scanner.environment,
+    "end": _Scanner.environment,
+    "frac": _Scanner.fraction,
+    "nabla": _Scanner.nabla,
+    "partial": _Scanner.partial,
+    "sum": _Scanner.big_operator,
+    "prod": _Scanner.big_operator,
+}
 
 
 def _split_commas(s: str, a: int, b: int) -> list[tuple[int, int]]:

@@ -93,9 +93,19 @@ def group_parts(report: Report) -> list[ProblemGroup]:
     return [ProblemGroup(key, tuple(parts)) for key, parts in groups.items()]
 
 
+def pending_parts(report: Report) -> list[PartResult]:
+    """Parts that wait for a person (``needs_review``): they have no points yet."""
+    return [p for p in report.parts if p.verdict == "needs_review"]
+
+
 def needs_detail(part: PartResult) -> bool:
     """Whether a part is anything other than fully correct (so the student should read more)."""
     return part.verdict != "correct" or part.points < part.max_points
+
+
+def caret(part: PartResult) -> tuple[str, str] | None:
+    """For an answer that does not parse: its offending line and a caret under the span."""
+    return part.location.pointer(part.answer)
 
 
 def one_line(s: str) -> str:

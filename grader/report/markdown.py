@@ -15,11 +15,14 @@ import re
 from grader.model import PartResult, Report
 from grader.report._common import (
     TITLE_WIDTH,
+    caret,
+    fmt_number,
     fmt_points,
     fmt_total,
     group_parts,
     needs_detail,
     one_line,
+    pending_parts,
     strip_controls,
     truncate,
 )
@@ -70,12 +73,28 @@ def _display(s: str | None) -> list[str]:
     return ["$$", md_latex(s), "$$"] if s and s.strip() else [_EMPTY]
 
 
+def _points(part: PartResult) -> str:
+    """``1.5 / 4``; ``– / 4 (pending)`` for a part waiting for a person."""
+    if part.verdict == "needs_review":
+        return f"– / {fmt_number(part.max_points)} (pending)"
+    return fmt_points(part.points, part.max_points)
+
+
+def _waiting(report: Report) -> str:
+    waiting = pending_parts(report)
+    if not waiting:
+        return ""
+    n = len(waiting)
+    return (f" · {fmt_number(sum(p.max_points for p in waiting))} points in {n} "
+            f"part{'s' if n != 1 else ''} still to be graded by a person")
+
+
 def _summary_table(parts: tuple[PartResult, ...]) -> list[str]:
     lines = ["| Part | Title | Points | Verdict |", "| --- | --- | ---: | --- |"]
     for p in parts:
         lines.append(f"| {md_text(p.id)} | "
                      f"{md_text(truncate(one_line(p.title), TITLE_WIDTH))} | "
-                     f"{fmt_points(p.points, p.max_points)} | {md_text(p.verdict)} |")
+                     f"{_points(p)} | {md_text(p.verdict)} |")
     return lines
 
 
@@ -95,11 +114,15 @@ def _section(part: PartResult) -> list[str]:
         verdict += f" ({md_text(part.diagnosis)})"
     where = f" · line {part.location.line}" if part.location.line is not None else ""
     lines = [f"### {title}", "",
-             f"**{verdict}** ({fmt_points(part.points, part.max_points)} points){where}", ""]
+             f"**{verdict}** ({_points(part)} points){where}", ""]
     if needs_detail(part) or part.answer is None:
         lines += [*_answers(part), ""]
     else:
         lines += [f"Your answer: {_math(part.answer)}", ""]
+    pointed = caret(part)
+    if pointed is not None:
+        fence = "~~~~"
+        lines += ["The grader could not read your answer here:", "", fence, pointed[0].replace(fence, "~ ~"), pointed[1], fence, ""]
     if part.feedback:
         lines += [f"**Feedback:** {md_text(part.feedback)}", ""]
     if part.alternatives:
@@ -120,7 +143,7 @@ def render_markdown(report: Report, *, student: str = "") -> str:
     if student:
         title += f": feedback for {md_text(student)}"
     lines = [title, "",
-             f"**Score: {fmt_total(report.score, report.max_score)}** · "
+             f"**Score: {fmt_total(report.score, report.max_score)}**{_waiting(report)} · "
              f"submission {md_text(report.submission)} · rubric {md_text(report.rubric)}"
              + (f" (version {md_text(report.rubric_version)})" if report.rubric_version else ""),
              ""]

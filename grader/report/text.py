@@ -16,6 +16,7 @@ from grader.report._common import (
     LATEX_WIDTH,
     TITLE_WIDTH,
     ProblemGroup,
+    caret,
     display_width,
     fmt_number,
     fmt_total,
@@ -112,6 +113,9 @@ def _details(part: PartResult, color: bool) -> list[str]:
     if part.feedback:
         lines += _wrap("Feedback: ", part.feedback, _INDENT)
     lines.append(f"{_INDENT}Answer:   {_latex(part.answer, '(none found)')}")
+    pointed = caret(part)
+    if pointed is not None:
+        lines += [f"{_INDENT}          {_clean(pointed[0])}", f"{_INDENT}          {pointed[1]}"]
     lines.append(f"{_INDENT}Expected: {_latex(part.expected, '(not given)')}")
     if part.alternatives:
         lines.append(f"{_INDENT}Other answers found:")

@@ -33,6 +33,7 @@ from grader.latex.parsed import (
 )
 from grader.latex.scan import canonical_name
 from grader.model import PART_VERDICTS, Outcome
+from grader.rubric import compiled
 from grader.rubric.derived import derived_value, run_derivation
 from grader.rubric.model import (
     KINDS,
@@ -99,13 +100,19 @@ def _distance(a: str, b: str) -> int:
 
 
 def load_rubric(path: str | Path) -> Rubric:
-    """Load, validate and derive a rubric file."""
+    """Load, validate and derive a rubric file (from the compiled-rubric cache when this text was
+    loaded before by this engine: see ``compiled``)."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RubricError(f"cannot read rubric: {exc}", str(p)) from None
-    return load_rubric_text(text, str(p))
+    cached = compiled.load_compiled(text, str(p))
+    if cached is not None:
+        return cached
+    rubric = load_rubric_text(text, str(p))
+    compiled.store_compiled(text, rubric)
+    return rubric
 
 
 def load_rubric_text(text: str, path: str = "<rubric>") -> Rubric:

@@ -12,11 +12,13 @@ import batch_fakes as fakes
 import pytest
 from conftest import write_files
 
-from grader.batch import export, render_stats, run_batch, stats
+from grader.batch import BatchSettings, Engine, export, render_stats, run_batch, stats
 from grader.errors import InputError
 
+CANNED = Engine(grade=fakes.grade_canned)
+
 LAYOUT_HEADERS = (
-    ("default", ["student", "total", "a", "b", "status"]),
+    ("default", ["student", "total", "a", "b", "status", "pending"]),
     ("canvas", ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Homework 1"]),
     ("moodle", ["ID number", "Email address", "Full name", "Homework 1", "Feedback"]),
 )
@@ -36,8 +38,9 @@ def book(tmp_path: Path) -> Path:
     manifest.write_text("student,file,name,email,sis_id,section\n" +
                         "".join(",".join(r) + "\n" for r in rows))
     path = tmp_path / "gb.sqlite"
-    run_batch(klass, fakes.make_rubric(), gradebook=path, manifest=manifest, jobs=2,
-              grade_fn=fakes.grade_canned, progress=False)
+    run_batch(klass, fakes.make_rubric(),
+              BatchSettings(gradebook=path, manifest=manifest, jobs=2, progress=False),
+              engine=CANNED)
     return path
 
 

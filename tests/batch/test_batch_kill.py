@@ -13,7 +13,7 @@ from pathlib import Path
 import batch_fakes as fakes
 from conftest import read_log, write_files
 
-from grader.batch import run_batch
+from grader.batch import BatchSettings, Engine, run_batch
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -21,10 +21,13 @@ ROOT = HERE.parent.parent
 SCRIPT = """
 import sys
 import batch_fakes as f
-from grader.batch import run_batch
-run_batch(sys.argv[1], f.make_rubric(), gradebook=sys.argv[2], jobs=2,
-          grade_fn=f.grade_canned, progress=False)
+from grader.batch import BatchSettings, Engine, run_batch
+run_batch(sys.argv[1], f.make_rubric(),
+          BatchSettings(gradebook=sys.argv[2], jobs=2, progress=False),
+          engine=Engine(grade=f.grade_canned))
 """
+
+CANNED = Engine(grade=fakes.grade_canned)
 
 
 def committed(book: Path) -> set[str]:
@@ -60,8 +63,8 @@ def test_resume_after_sigkill(tmp_path: Path, fake_log: Path) -> None:
     before = committed(book)
     assert 6 <= len(before) < len(students), err.read_text()
 
-    summary = run_batch(klass, fakes.make_rubric(), gradebook=book, jobs=2,
-                        grade_fn=fakes.grade_canned, progress=False)
+    summary = run_batch(klass, fakes.make_rubric(),
+                        BatchSettings(gradebook=book, jobs=2, progress=False), engine=CANNED)
     regraded = {Path(f).stem for f, _ in read_log(fake_log)}
     assert regraded.isdisjoint(before)  # nothing committed is graded again
     assert regraded | before == set(students)  # nothing is lost

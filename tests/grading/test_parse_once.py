@@ -121,3 +121,17 @@ def test_inert_pickles_rebuild_the_same_values() -> None:
               sympy.Function("f")(x, y), sympy.Max(0, x), sympy.Piecewise((x, x > 0), (0, True))]
     for v in values:
         assert pickle.loads(budget.inert_dumps(v)) == v
+
+
+@pytest.mark.parametrize("name", SUBMISSIONS)
+def test_a_second_copy_reuses_every_comparison(a4_rubric, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Step checks and follow-through go through the class-wide cache too: an identical copy
+    compares nothing again, and grades the same."""
+    text = (ROOT / "submissions" / name).read_text(encoding="utf-8")
+    cache = MemoryCache()
+    first_stats, second_stats = GradingStats(), GradingStats()
+    first = grade_submission(text, a4_rubric, cache=cache, stats=first_stats)
+    second = grade_submission(text, a4_rubric, cache=cache, stats=second_stats)
+    assert first_stats.compare_calls > 0
+    assert second_stats.compare_calls == 0 and second_stats.cache_hits > 0
+    assert second.to_json() == first.to_json()

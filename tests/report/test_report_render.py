@@ -25,6 +25,7 @@ from grader.report import (
 )
 from grader.report._common import display_width
 from grader.report.markdown import md_latex, md_text
+from grader.report.mathml import _ELEMENTS as MATHML_ELEMENTS
 
 RENDERERS: tuple[tuple[str, Callable[[Report], str]], ...] = (
     ("text", render_text),
@@ -125,8 +126,13 @@ MUST_SHOW = (
     ("html", '<meta charset="utf-8">'),
     ("html", "<style>"),
     ("html", "<th>Your answer</th><th>Expected</th>"),
-    ("html", "<code>q_i(1-q_i)</code>"),
-    ("html", f"<code>{LONG_LATEX}</code>"),  # shown whole; CSS wraps it
+    ("html", '<code class="src">q_i(1-q_i)</code>'),  # the source under the typeset answer
+    ("html", f'<code class="src">{LONG_LATEX}</code>'),  # shown whole; CSS wraps it
+    ("html", "<mfrac><mrow><mo>∂</mo><mi>E</mi></mrow>"),  # typeset: dE/dW of LONG_LATEX
+    ("html", '<math display="block"'),
+    ("html", "<code>H(p) = -Σ p log p \\frac{</code>"),  # does not typeset: source only
+    ("html", "&ndash; / 4 (pending)"),  # needs_review: no points yet
+    ("html", "4 points in 1 part still to be graded by a person"),
     ("html", "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"),
     ("html", "Sign error &lt;script&gt;"),
     ("html", "&amp; &lt;b&gt;bold&lt;/b&gt;"),
@@ -383,7 +389,7 @@ class _Tags(HTMLParser):
 
 ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "h3",
                 "p", "code", "small", "table", "colgroup", "col", "thead", "tbody", "tr", "th",
-                "td", "a", "span", "section", "strong", "ul", "li", "div"}
+                "td", "a", "span", "section", "strong", "ul", "li", "div"} | MATHML_ELEMENTS
 
 
 @pytest.mark.parametrize(("name", "report"), REPORTS, ids=[n for n, _ in REPORTS])
@@ -414,7 +420,7 @@ def test_html_forbids_scripts_and_remote_loads() -> None:
 
 # --- layers ----------------------------------------------------------------------------------
 
-def test_report_package_imports_only_the_model() -> None:
+def test_report_package_imports_only_the_model_and_the_limits() -> None:
     root = Path(__file__).resolve().parents[2] / "grader" / "report"
     for path in sorted(root.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -422,5 +428,6 @@ def test_report_package_imports_only_the_model() -> None:
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             for name in names:
                 if name.startswith("grader"):
-                    assert name == "grader.model" or name.startswith("grader.report"), (
-                        path.name, name)
+                    # budget: student LaTeX is typeset in the limited worker (mathml.py)
+                    assert name in ("grader.model", "grader.budget", "grader.errors") or \
+                        name.startswith("grader.report"), (path.name, name)
