@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 GRADER = Path(__file__).resolve().parent.parent / "grader"
 DANGEROUS = frozenset({"eval", "exec", "compile", "parse_expr", "sympify", "S"})
 #: Modules whose ``compile`` is harmless (regular expressions).
@@ -65,3 +67,43 @@ def test_allow_list_has_no_stale_entries() -> None:
 def test_the_checker_catches_eval(tmp_path: Path) -> None:
     (tmp_path / "bad.py").write_text("import sympy\nx = eval(text)\ny = sympy.sympify(s)\nz = sympy.S(1)\nimport re\nr = re.compile('a')\n", encoding="utf-8")
     assert [(line, s) for _, line, s in dangerous_calls(tmp_path)] == [(2, "eval(text)"), (3, "sympy.sympify(s)")]
+
+
+#: Answers whose numbers take every path into the base parser: plain, grouped, decimal, exponent,
+#: percentage, decimal comma, interval, hostile lengths and code in names.
+HANDED: tuple[str, ...] = (
+    "12", "1,000", "7{,}425", "0,111", "[0,1] \\cup [2,3]", "0.5x", ".5", "1.5e3", "2.5 \\times 10^{-3}", "5\\%",
+    "1.01 326", "\\frac{1}{3} + 0.25", "\\gcd(12, 18)", "10 \\bmod 3", "\\binom{5}{2}", "3!", "1e5x", "2e^{x}",
+    "__import__('os').system('true')", "\\text{eval(1)}", "9" * 900, "0." + "3" * 900, "(1, 2, 3)", "x_{12} + w11",
+)
+
+
+def test_the_base_parser_hands_sympify_only_digit_strings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """latex2sympy2_extended makes each number token a SymPy number with ``sympy.Number(text)``,
+    which runs ``sympify`` on it: what reaches that call from our parser must be digits."""
+    import latex2sympy2_extended.latex2sympy2 as base
+    import sympy.core.numbers as numbers
+
+    from grader.errors import LatexError
+    from grader.latex import parse_latex_here
+
+    handed: list[str] = []
+    real_sympify = numbers.sympify
+
+    def recording(arg: object, *args: object, **kwargs: object) -> object:
+        if isinstance(arg, str):
+            handed.append(arg)
+        return real_sympify(arg, *args, **kwargs)
+
+    def never(arg: object, *args: object, **kwargs: object) -> object:
+        raise AssertionError(f"parse_expr called with {arg!r}")
+
+    monkeypatch.setattr(numbers, "sympify", recording)
+    monkeypatch.setattr(base, "parse_expr", never)
+    for text in HANDED:
+        try:
+            parse_latex_here(text)
+        except LatexError:
+            pass
+    assert handed, "the recorder saw nothing: the base parser's number path moved"
+    assert all(s.replace(",", "").isdigit() for s in handed), sorted({s for s in handed if not s.replace(",", "").isdigit()})

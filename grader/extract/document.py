@@ -28,6 +28,10 @@ MATH_ENVIRONMENTS = frozenset(
     )
     for star in ("", "*")
 )
+#: Macro expansion work for one document's math blocks (and again for its ``\\answer``\s): steps
+#: plus characters built / 100 (``Expansion.cost``), so neither many answers each expanding a
+#: deep chain nor one expansion that keeps rebuilding a long string can run away.
+EXPANSION_BUDGET = 200_000
 #: At most this many math blocks are read from one document (a real one has a few hundred).
 MAX_BLOCKS = 20_000
 _VERBATIM_ENVIRONMENTS = ("verbatim", "verbatim*", "Verbatim", "lstlisting", "minted", "comment", "code")
@@ -170,7 +174,8 @@ class Document:
 def detect_kind(text: str) -> str:
     """"tex" when the text looks like a LaTeX source file, else "md"."""
     head = text[:200_000]
-    if re.search(r"\\documentclass|\\begin\{document\}|^\s*\\(?:sub)*section\*?\{", head, re.MULTILINE):
+    # [ \t]*, not \s*: \s would run over every following blank line, once per line (quadratic)
+    if re.search(r"\\documentclass|\\begin\{document\}|^[ \t]*\\(?:sub)*section\*?\{", head, re.MULTILINE):
         return "tex"
     return "md"
 
@@ -274,9 +279,13 @@ def _scan_math(masked: str, warnings: list[str], lines: LineIndex) -> list[_Raw]
             break
         tok = m.group()
         if tok == "$$":
-            close = _find(_DISPLAY_END, masked, m.end(), "$$")
+            # as for environments below: once a closer is missing from one place on, it is
+            # missing from every later place, and searching again would be quadratic
+            close = -1 if "$$" in unclosed else _find(_DISPLAY_END, masked, m.end(), "$$")
             if close < 0:
-                warnings.append(f"line {lines.line(m.start())}: unclosed $$ (treated as text)")
+                if "$$" not in unclosed:
+                    warnings.append(f"line {lines.line(m.start())}: unclosed $$ (treated as text)")
+                unclosed.add("$$")
                 pos = m.end()
                 continue
             out.append(_Raw(m.start(), m.end(), close, close + 2, True, "$$"))
@@ -290,8 +299,9 @@ def _scan_math(masked: str, warnings: list[str], lines: LineIndex) -> list[_Raw]
             pos = close + 1
         elif tok in ("\\[", "\\("):
             closer = "\\]" if tok == "\\[" else "\\)"
-            close = _find_plain(masked, m.end(), closer)
+            close = -1 if closer in unclosed else _find_plain(masked, m.end(), closer)
             if close < 0:
+                unclosed.add(closer)
                 pos = m.end()
                 continue
             out.append(_Raw(m.start(), m.end(), close, close + 2, tok == "\\[", tok))
@@ -491,7 +501,7 @@ def _blocks(text: str, masked: _Masked, raws: list[_Raw], prose: list[str], line
     from ``prose``), trailing punctuation cleaned, the document's macros expanded."""
     blocks: list[MathBlock] = []
     macros = masked.macros
-    budget = 200_000  # expansion steps for the whole document
+    budget = EXPANSION_BUDGET  # expansion work for the whole document
     for r in raws:
         source = text if r.delim == "fence" else masked.text
         content = source[r.content_start : r.content_end]
@@ -506,7 +516,7 @@ def _blocks(text: str, masked: _Masked, raws: list[_Raw], prose: list[str], line
         latex = _clean(latex)
         if expand and macros and budget > 0:
             exp = expand_macros(latex, macros, max_steps=min(5_000, budget))
-            budget -= exp.steps
+            budget -= exp.cost
             if exp.overflow:
                 warnings.append(f"line {lines.line(r.start)}: macro expansion limit hit; math left unexpanded")
             else:
@@ -575,6 +585,8 @@ def _answers(masked: str, macros: dict[str, Macro], lines: LineIndex, section_id
         return []  # the document's own \answer means something else
     out: list[Answer] = []
     index: BraceIndex | None = None
+    others = {k: v for k, v in macros.items() if k != "answer"}
+    budget = EXPANSION_BUDGET  # the answers share one budget, as the blocks do
     for m in _ANSWER.finditer(masked):
         if index is None:
             index = BraceIndex(masked)
@@ -586,8 +598,9 @@ def _answers(masked: str, macros: dict[str, Macro], lines: LineIndex, section_id
             continue
         latex = _strip_math_delimiters(second[0].strip())
         latex, _ = _take_tags(latex)
-        if macros:
-            exp = expand_macros(latex, {k: v for k, v in macros.items() if k != "answer"})
+        if others and budget > 0:
+            exp = expand_macros(latex, others, max_steps=min(5_000, budget))
+            budget -= exp.cost
             if not exp.overflow:
                 latex = exp.text
         line = lines.line(m.start())

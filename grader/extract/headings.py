@@ -32,7 +32,6 @@ class HeadingHit:
     atx: int = 0  # number of '#' (0 for a plain line)
 
 
-_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _BOLD = re.compile(r"^(\*\*|__)(.+?)\1\s*")
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,4})(\.?)(?:\s+(.*))?$")
 _NAMED = re.compile(
@@ -51,16 +50,36 @@ def classify_line(line: str) -> HeadingHit | None:
     """Classify one line of Markdown/OCR text; None when it is not a heading."""
     if not line.strip() or _BULLET.match(line) or line.lstrip().startswith(">"):
         return None
-    atx = _ATX.match(line)
+    atx = _atx(line)
     if atx:
-        hashes = len(atx.group(1))
-        body = _unbold(atx.group(2).strip())
+        hashes, body = atx[0], _unbold(atx[1])
         hit = _classify_body(body, atx=hashes)
         return hit or HeadingHit("atx", "", _clean_title(body), hashes, hashes)
     body = line.strip()
     if len(body) > 2 * _PLAIN_MAX and not body.startswith(("(", "**")):
         return None
     return _classify_body(_unbold(body), atx=0)
+
+
+def _atx(line: str) -> tuple[int, str] | None:
+    """An ATX heading ``## Title ##``: (number of hashes, title), in one pass (a regular
+    expression with a lazy title and an optional closing run is quadratic on long space runs)."""
+    i = 0
+    while i < 3 and i < len(line) and line[i].isspace():
+        i += 1
+    j = i
+    while j < len(line) and line[j] == "#":
+        j += 1
+    hashes = j - i
+    if not 1 <= hashes <= 6 or j >= len(line) or not line[j].isspace():
+        return None
+    body = line[j:].strip()
+    k = len(body)
+    while k and body[k - 1] == "#":
+        k -= 1
+    if k < len(body) and k and body[k - 1].isspace():
+        body = body[:k].rstrip()
+    return hashes, body
 
 
 def _unbold(s: str) -> str:

@@ -131,6 +131,13 @@ class Expansion:
     text: str
     steps: int
     overflow: bool = False
+    #: characters built over all passes (each pass rebuilds the string)
+    built: int = 0
+
+    @property
+    def cost(self) -> int:
+        """The work this expansion did, in steps (a hundred characters built count as one)."""
+        return self.steps + self.built // 100
 
 
 def expand_macros(
@@ -151,6 +158,7 @@ def expand_macros(
     limit = max_size if max_size is not None else max(20_000, 10 * len(text))
     current = text
     steps = 0
+    built = 0
     for _ in range(max_passes):
         pieces: list[str] = []
         last = 0
@@ -177,16 +185,17 @@ def expand_macros(
             steps += 1
             changed = True
             if steps > max_steps or size > limit:
-                return Expansion(text, steps, overflow=True)
+                return Expansion(text, steps, overflow=True, built=built + size)
         if not changed:
-            return Expansion(current, steps)
+            return Expansion(current, steps, built=built)
         pieces.append(current[last:])
         current = "".join(pieces)
+        built += len(current)
         if len(current) > limit:
-            return Expansion(text, steps, overflow=True)
+            return Expansion(text, steps, overflow=True, built=built)
     if _has_call(current, macros):
-        return Expansion(text, steps, overflow=True)
-    return Expansion(current, steps)
+        return Expansion(text, steps, overflow=True, built=built)
+    return Expansion(current, steps, built=built)
 
 
 def _has_call(text: str, macros: dict[str, Macro]) -> bool:

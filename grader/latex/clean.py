@@ -3,6 +3,11 @@
 Delimiters (``$$``, ``\\[``, ``$``, equation environments), equation numbers (``\\tag{3}``,
 ``\\quad (3)``), ``\\left``/``\\right``, spacing, ``\\boxed{}``, style commands and trailing
 punctuation go; unicode operators become their LaTeX commands. Offsets are kept (Mapped).
+
+A space between digits means what TeX makes of it: TeX ignores spaces in math, so ``1.01 326``
+prints as 1.01326 and is that number; a thin space (``1\\,000``) groups digits. The one
+exception is a digit that is a one-token script (``x^2 3`` is x squared times 3, as TeX reads
+it), so the space after it is kept.
 """
 
 from __future__ import annotations
@@ -24,6 +29,15 @@ _UNICODE = {
 _UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE)))
 
 _MATH_ENVS = r"(?:equation|align|aligned|gather|gathered|multline|split|eqnarray|displaymath|math)\*?"
+
+#: A digit (or a digit and its decimal point) followed by spaces TeX ignores or thin spaces,
+#: then more of the number; group ``script`` is set when the digit is a one-token script.
+_DIGIT_SPACE = re.compile(r"(?P<script>[\^_]\s*)?(?P<digit>\d\.?)(?:\s|\\[,!](?![a-zA-Z])|\\thinspace(?![a-zA-Z]))++(?=\.?\d)")
+
+
+def _join_digits(m: re.Match[str]) -> str:
+    return m.group(0) if m.group("script") is not None else m.group("digit")
+
 
 _STEPS: tuple[tuple[str, str], ...] = (
     (r"\A\s*(?:\$\$|\\\[|\\\(|\$)", ""),
@@ -89,6 +103,7 @@ def clean_math(text: str | Mapped) -> Mapped:
     """The math of an answer with delimiters, numbering, spacing and decoration removed."""
     mapped = Mapped.of(text) if isinstance(text, str) else text
     mapped = mapped.sub(_UNICODE_RE, lambda m: _UNICODE[m.group(0)])
+    mapped = mapped.sub(_DIGIT_SPACE, _join_digits)
     for regex, repl in _COMPILED:
         mapped = mapped.sub(regex, repl)
     mapped = unwrap_boxed(mapped)

@@ -23,6 +23,7 @@ from grader import budget
 from grader.errors import BudgetExceeded, LatexError
 from grader.latex.clean import clean_math
 from grader.latex.context import DEFAULT_FUNCTIONS, NAME_FUNCTIONS, SymbolContext
+from grader.latex.limits import base_parser_input, check_values, precheck
 from grader.latex.mapped import Mapped
 from grader.latex.parsed import (
     Chain,
@@ -41,16 +42,8 @@ from grader.latex.relations import VALUE_SIGN, comparison
 from grader.latex.scan import rewrite
 from grader.latex.tokens import Apply, Diff, Indexed, Name, Number, Token
 
-#: Longest answer read, in characters (a derivation chain is a few hundred).
-MAX_CHARS = 20_000
-#: Deepest nesting of braces, parentheses and environments accepted before parsing.
-MAX_DEPTH = 40
-
 _CONVERSION = ConversionConfig(lowercase_symbols=False, interpret_as_mixed_fractions=False, interpret_simple_eq_as_assignment=False)
 _NORMALISATION = NormalizationConfig(basic_latex=False, units=False, malformed_operators=False, nits=False, boxed="none", equations=False)
-_TEX_PROGRAMMING = re.compile(r"\\(?:def|let|newcommand|renewcommand|input|include|write|openout|read|catcode|csname|expandafter)(?![a-zA-Z])")
-_HUGE_NUMBER = re.compile(r"\d\s*\^\s*\{?\s*\(?\s*\d+\s*\}?\s*\^|\d\s*\^\s*\{?\s*\d{6,}|\d{5,}\s*!")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
 def parse_latex(text: str, context: SymbolContext | None = None, *, seconds: float = budget.CALL_SECONDS) -> Parsed | ParseFailure:
@@ -75,29 +68,9 @@ def _parse_or_failure(text: str, context: SymbolContext | None) -> Parsed | Pars
         return ParseFailure(message=exc.message, text=text, span=exc.span)
 
 
-def precheck(text: str) -> None:
-    """Refuse input whose size or nesting would make the base parser run for minutes."""
-    if len(text) > MAX_CHARS:
-        raise LatexError(f"answer too long ({len(text)} characters, limit {MAX_CHARS})", text, (MAX_CHARS, len(text)))
-    control = _CONTROL.search(text)
-    if control:
-        raise LatexError("binary data in the answer", text, (control.start(), control.start() + 1))
-    depth = deepest = 0
-    for i, c in enumerate(text):
-        if c in "{([":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > MAX_DEPTH:
-                    raise LatexError(f"nested more than {MAX_DEPTH} levels deep", text, (i, i + 1))
-        elif c in "})]":
-            depth -= 1
-    huge = _HUGE_NUMBER.search(text)
-    if huge:
-        raise LatexError("a number too large to evaluate", text, (huge.start(), huge.end()))
-    programming = _TEX_PROGRAMMING.search(text)
-    if programming:
-        raise LatexError("TeX programming commands are not read in an answer", text, (programming.start(), programming.end()))
+#: What SymPy or the base parser may raise on odd input; at the boundary it is a LatexError.
+_EVALUATION_ERRORS = (ValueError, TypeError, ArithmeticError, AttributeError, IndexError, KeyError, NotImplementedError,
+                      sympy.SympifyError)
 
 
 def parse_latex_here(text: str, context: SymbolContext | None = None) -> Parsed:
@@ -117,13 +90,17 @@ def _parse_cached(text: str, context: SymbolContext) -> Parsed:
     if not mapped.text.strip():
         raise LatexError("empty answer", text, (0, len(text)))
     try:
-        return finished(_Reader(context, text).structure(mapped))
+        parsed = _Reader(context, text).structure(mapped)
+        check_values(parsed.sympy_values(), text)  # before anything prints or evaluates it
+        return finished(parsed)
     except LatexError as exc:
         if not exc.text:
             exc.text = text
         raise
     except RecursionError:
         raise LatexError("expression nested too deeply", text, (0, len(text))) from None
+    except _EVALUATION_ERRORS as exc:  # never a traceback for a student's text
+        raise LatexError(f"cannot read this LaTeX ({type(exc).__name__}: {str(exc)[:120]})", text, (0, len(text))) from None
 
 
 class _Reader:
@@ -272,6 +249,9 @@ class _Reader:
                 return fallback
         new = {k: v for k, v in self.table.items() if k not in before}
         variables = self.matrix_variables(new)
+        unsafe = base_parser_input(rewritten.text)
+        if unsafe is not None:
+            raise LatexError("cannot read this number", self.original, rewritten.source_span(*unsafe))
         try:
             raw = latex2sympy(rewritten.text, variable_values=variables or None, normalization_config=_NORMALISATION, conversion_config=_CONVERSION)
         except LatexError:
@@ -383,6 +363,8 @@ def base_reading(text: str, ctx: SymbolContext) -> Any:
             return None  # a declared name or a function application: ours to read
     if ctx.e_is_symbol and re.search(r"(?<![a-zA-Z\\])e(?![a-zA-Z])", text):
         return None
+    if base_parser_input(text) is not None:
+        return None  # a number the base parser would hand to sympify as other than digits
     try:
         raw = latex2sympy(text, normalization_config=_NORMALISATION, conversion_config=_CONVERSION)
     except Exception:  # noqa: BLE001 - the base parser cannot read it either: the caller's error stands
