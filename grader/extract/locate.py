@@ -7,8 +7,9 @@ of the part's sections. Nothing found gives an empty list, which the grader repo
 ``missing``. Every candidate with a different value is kept as a conflict of the chosen one,
 so a report can show both a derivation's 0.3637 and a later conclusion's 0.3655.
 
-Target matching is textual (``normalize.target_key``); a caller may inject ``same_target`` for
-semantic matching (the grader passes one built on SymPy; nothing here imports it).
+Targets are matched by what they name (``names.same_name``: canonical names through the latex
+layer's name reader, derivatives by numerator and denominator, ``J(o, v_c, U)`` naming ``J``); a
+caller may inject ``same_target`` for more.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from grader.extract.chains import (
     split_system,
 )
 from grader.extract.document import Document, MathBlock, Section, find_boxed
+from grader.extract.names import MAX_NAME, same_name
 from grader.extract.normalize import target_key
 
 SameTarget = Callable[[str, str], "bool | None"]
@@ -62,7 +64,6 @@ _BASE_SCORE = {
     Found.ANSWER_MACRO: 1.0, Found.BOXED: 0.9, Found.SYSTEM: 0.8, Found.TARGET_LHS: 0.8, Found.TARGET_STEP: 0.7,
     Found.BOXED_OTHER: 0.5, Found.SECTION_LAST: 0.3, Found.PROSE: 0.5,
 }
-_MAX_NAME = 400  # longer left sides are never compared (they are not names)
 _MAX_CALLS = 500  # calls of same_target per query
 
 
@@ -125,9 +126,9 @@ class _Matcher:
         self.calls = 0
 
     def __call__(self, latex: str) -> bool:
-        if not self.targets or not latex or len(latex) > _MAX_NAME:
+        if not self.targets or not latex or len(latex) > MAX_NAME:
             return False
-        if target_key(latex) in self.keys:
+        if target_key(latex) in self.keys or any(same_name(latex, t) for t in self.targets):
             return True
         if self.same_target is None:
             return False

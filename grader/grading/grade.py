@@ -78,11 +78,6 @@ def _canonical(latex: str) -> str | None:
         return None
 
 
-def _same_target(lhs: str, target: str) -> bool | None:
-    a, b = _canonical(lhs), _canonical(target)
-    return None if a is None or b is None else a == b
-
-
 def _candidates(part: Part, doc: Document) -> list[Candidate]:
     if part.block is not None:
         return _block_candidates(doc, part)
@@ -90,7 +85,7 @@ def _candidates(part: Part, doc: Document) -> list[Candidate]:
         return _text_candidates(doc, part)
     kind = {"matrix": "matrix", "system": "system", "prose": "prose", "equation": "equation", "number": "number"}.get(part.kind, "expression")
     query = PartQuery(part_id=part.id, sections=part.sections, targets=part.targets, prefer=part.prefer, kind=kind)
-    return [c for c in locate(doc, query, same_target=_same_target) if _in_sections(c, part)]
+    return [c for c in locate(doc, query) if _in_sections(c, part)]
 
 
 def _grade_located(part: Part, doc: Document, graded: dict[str, _Graded], session: GradingSession) -> _Graded:
