@@ -100,7 +100,7 @@ class Candidate:
     ``how`` the way it was found, ``chain`` every step of the chain it ends (so each step can
     be checked), ``score`` a confidence in [0, 1], ``offset`` where its block starts in the
     text. Only the first candidate of ``locate``'s answer carries ``conflicts``: the others
-    whose value differs.
+    whose value differs. ``weak`` says the evidence that this is the part's answer is weak.
     """
 
     latex: str
@@ -112,6 +112,9 @@ class Candidate:
     conflicts: tuple[Candidate, ...] = field(default=(), compare=False)
     offset: int | None = None
     part_id: str = ""
+    #: found by weak evidence (the last formula of a section, a box naming another quantity,
+    #: a name matched outside the part's sections): a wrong value there may be another answer
+    weak: bool = False
 
     @property
     def rank(self) -> int:
@@ -157,24 +160,38 @@ def locate(doc: Document, query: PartQuery, *, same_target: SameTarget | None = 
         found.extend(_prose(doc, scope, query))
         return _order(found, query)
     match = _Matcher(query.targets, same_target)
-    blocks = [(i, b) for i, b in enumerate(doc.blocks) if in_scope(b.line)]
+    question = doc.question_blocks
+    blocks = [(i, b) for i, b in enumerate(doc.blocks) if in_scope(b.line) and i not in question]
     found.extend(_boxed(blocks, match, query))
     if query.kind == "system":
         found.extend(_systems(blocks, match, query))
     else:
-        chains = [c for c in document_chains(doc, lines=in_scope) if c.line is not None and in_scope(c.line)]
+        chains = [
+            c for c in document_chains(doc, lines=in_scope)
+            if c.line is not None and in_scope(c.line) and not (c.blocks and c.blocks[0] in question)
+        ]
         found.extend(_from_chains(chains, match, query))
     if not any(c.rank <= HOW_RANK[Found.TARGET_STEP] for c in found):
         if query.sections and query.targets:
             # the named sections do not name the target: look for it anywhere, less sure
             wider = locate(doc, replace(query, sections=()), same_target=same_target)
             found.extend(
-                replace(c, score=round(c.score * 0.8, 3), conflicts=())
+                replace(c, score=round(c.score * 0.8, 3), conflicts=(), weak=True)
                 for c in wider
                 if c.how in (Found.TARGET_LHS, Found.TARGET_STEP, Found.SYSTEM)
             )
-        found.extend(_section_last(doc, scope, blocks, query))
+        found.extend(_section_last(doc, scope, query))
     return _order(found, query)
+
+
+def most_specific(scope: list[Section]) -> list[Section]:
+    """The sections of ``scope`` that contain no other section of it: with ``["3", "3.2"]`` the
+    fallbacks look in 3.2 only (another subsection of 3 holds a sibling's answer)."""
+    return [
+        s for s in scope
+        if not any(t is not s and s.line <= t.line and t.end_line <= s.end_line and (t.line, t.end_line) != (s.line, s.end_line)
+                   for t in scope)
+    ]
 
 
 def _scope(doc: Document, query: PartQuery) -> list[Section] | None:
@@ -232,7 +249,8 @@ def _boxed(blocks: list[tuple[int, MathBlock]], match: _Matcher, query: PartQuer
                     how = Found.BOXED_OTHER  # a box naming some other quantity
             elif match.targets and not query.sections:
                 how = Found.BOXED_OTHER  # a bare box somewhere in the document: not evidence enough
-            out.append(Candidate(value, b.content_line or b.line, b.section, how, steps, _BASE_SCORE[how], (), b.offset, query.part_id))
+            out.append(Candidate(value, b.content_line or b.line, b.section, how, steps, _BASE_SCORE[how], (), b.offset, query.part_id,
+                                 weak=how is Found.BOXED_OTHER))
     return out
 
 
@@ -290,12 +308,17 @@ def _unbox(latex: str) -> str:
     return latex
 
 
-def _section_last(
-    doc: Document, scope: list[Section] | None, blocks: list[tuple[int, MathBlock]], query: PartQuery
-) -> list[Candidate]:
-    if scope is None:
+def _section_last(doc: Document, scope: list[Section] | None, query: PartQuery) -> list[Candidate]:
+    """The last display of the part's most specific sections (the question's math left out); in a
+    section with no display, its last inline formula that states something or answers."""
+    if not scope:
         return []  # without a section, "the last block of the document" is no answer
-    display = [(i, b) for i, b in blocks if b.display]
+    inside = _in_scope(most_specific(scope))
+    question = doc.question_blocks
+    mine = [(i, b) for i, b in enumerate(doc.blocks) if inside(b.line) and i not in question]
+    display = [(i, b) for i, b in mine if b.display]
+    if not display:
+        display = [(i, b) for i, b in mine if _answers_inline(doc, b)]
     if not display:
         return []
     index, block = display[-1]
@@ -306,7 +329,21 @@ def _section_last(
         chain = chains[-1]
         steps = chain.steps
         value = block.latex if query.kind == "equation" else chain.result
-    return [Candidate(value, block.line, block.section, Found.SECTION_LAST, steps, _BASE_SCORE[Found.SECTION_LAST], (), block.offset, query.part_id)]
+    line = steps[-1].line if steps and steps[-1].line is not None else block.line
+    return [Candidate(value, line, block.section, Found.SECTION_LAST, steps, _BASE_SCORE[Found.SECTION_LAST], (), block.offset,
+                      query.part_id, weak=True)]
+
+
+def _answers_inline(doc: Document, block: MathBlock) -> bool:
+    """Whether inline math can be a section's answer: it states something (``z = 5/\\sqrt 2``), it
+    follows the section's answer marker, or it is on the line of its label (``**(a)** $4 \\times 5$``)."""
+    if split_relation_chain(block.latex)[1:]:
+        return True
+    section = doc.section_at(block.line)
+    if section is not None and section.kind in ("label", "item") and section.line == block.line:
+        return True
+    k = bisect.bisect_right(doc.markers, block.offset) - 1
+    return k >= 0 and doc.section_at(doc.line_of(doc.markers[k])) == section
 
 
 def _prose(doc: Document, scope: list[Section] | None, query: PartQuery) -> list[Candidate]:
