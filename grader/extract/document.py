@@ -90,6 +90,8 @@ class MathBlock:
     section: str | None = None
     boxed: tuple[str, ...] = ()
     delim: str = "$$"
+    #: where each box's content starts in ``latex`` (several boxes of one ``align*`` are on their own lines)
+    boxed_at: tuple[int, ...] = ()
     content_line: int = 0
     raw: str = ""
 
@@ -460,7 +462,12 @@ _BOXED = re.compile(r"\\boxed\s*(?=\{)")
 
 def find_boxed(latex: str) -> tuple[str, ...]:
     """Contents of the outermost ``\\boxed{..}`` groups in ``latex``."""
-    out: list[str] = []
+    return tuple(content for content, _ in find_boxed_at(latex))
+
+
+def find_boxed_at(latex: str) -> tuple[tuple[str, int], ...]:
+    """The outermost ``\\boxed{..}`` groups in ``latex``: (content, offset of the content)."""
+    out: list[tuple[str, int]] = []
     pos = 0
     index: BraceIndex | None = None
     while True:
@@ -473,7 +480,8 @@ def find_boxed(latex: str) -> tuple[str, ...]:
         if g is None:
             pos = m.end()
             continue
-        out.append(g[0].strip())
+        start = latex.index("{", m.end()) + 1
+        out.append((g[0].strip(), start + len(g[0]) - len(g[0].lstrip())))
         pos = g[1]
     return tuple(out)
 
@@ -598,6 +606,7 @@ def _blocks(text: str, masked: _Masked, raws: list[_Raw], prose: list[str], line
         if not env:
             sole = sole_environment(latex)
             env = sole[0] if sole else ""
+        boxes = find_boxed_at(latex)
         blocks.append(
             MathBlock(
                 latex=latex,
@@ -607,7 +616,8 @@ def _blocks(text: str, masked: _Masked, raws: list[_Raw], prose: list[str], line
                 display=r.display,
                 tag=tag,
                 env=env,
-                boxed=find_boxed(latex),
+                boxed=tuple(c for c, _ in boxes),
+                boxed_at=tuple(o for _, o in boxes),
                 delim=r.delim,
                 content_line=lines.line(offset),
                 raw=text[r.content_start : r.content_end],

@@ -15,6 +15,7 @@ caller may inject ``same_target`` for more.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -31,6 +32,7 @@ from grader.extract.chains import (
 from grader.extract.document import Document, MathBlock, Section, find_boxed
 from grader.extract.names import MAX_NAME, same_name
 from grader.extract.normalize import target_key
+from grader.extract.scan import split_toplevel
 
 SameTarget = Callable[[str, str], "bool | None"]
 
@@ -163,13 +165,14 @@ def locate(doc: Document, query: PartQuery, *, same_target: SameTarget | None = 
     question = doc.question_blocks
     blocks = [(i, b) for i, b in enumerate(doc.blocks) if in_scope(b.line) and i not in question]
     found.extend(_boxed(blocks, match, query))
+    chains = [
+        c for c in document_chains(doc, lines=in_scope)
+        if c.line is not None and in_scope(c.line) and not (c.blocks and c.blocks[0] in question)
+    ]
     if query.kind == "system":
         found.extend(_systems(blocks, match, query))
+        found.extend(assembled_system(chains, query))
     else:
-        chains = [
-            c for c in document_chains(doc, lines=in_scope)
-            if c.line is not None and in_scope(c.line) and not (c.blocks and c.blocks[0] in question)
-        ]
         found.extend(_from_chains(chains, match, query))
     if not any(c.rank <= HOW_RANK[Found.TARGET_STEP] for c in found):
         if query.sections and query.targets:
@@ -235,10 +238,12 @@ def _structured(doc: Document, query: PartQuery) -> list[Candidate]:
 def _boxed(blocks: list[tuple[int, MathBlock]], match: _Matcher, query: PartQuery) -> list[Candidate]:
     out: list[Candidate] = []
     for _, b in blocks:
-        for content in b.boxed:
+        base = b.content_line or b.line
+        for k, content in enumerate(b.boxed):
+            line = base + b.latex.count("\n", 0, b.boxed_at[k]) if k < len(b.boxed_at) else base
             how = Found.BOXED
             value = content
-            steps = tuple(Step(s.latex, s.relation, s.offset, b.content_line) for s in _first_chain(split_equations(content)))
+            steps = tuple(Step(s.latex, s.relation, s.offset, line) for s in _first_chain(split_equations(content)))
             if query.kind == "system":
                 if split_system(content) is None:
                     how = Found.BOXED_OTHER
@@ -249,7 +254,7 @@ def _boxed(blocks: list[tuple[int, MathBlock]], match: _Matcher, query: PartQuer
                     how = Found.BOXED_OTHER  # a box naming some other quantity
             elif match.targets and not query.sections:
                 how = Found.BOXED_OTHER  # a bare box somewhere in the document: not evidence enough
-            out.append(Candidate(value, b.content_line or b.line, b.section, how, steps, _BASE_SCORE[how], (), b.offset, query.part_id,
+            out.append(Candidate(value, line, b.section, how, steps, _BASE_SCORE[how], (), b.offset, query.part_id,
                                  weak=how is Found.BOXED_OTHER))
     return out
 
@@ -271,6 +276,90 @@ def _systems(blocks: list[tuple[int, MathBlock]], match: _Matcher, query: PartQu
         steps = tuple(Step(r, "", 0, b.content_line) for r in rows)
         out.append(Candidate(b.latex, b.line, b.section, Found.SYSTEM, steps, _BASE_SCORE[Found.SYSTEM], (), b.offset, query.part_id))
     return out
+
+
+_FAMILY = re.compile(r"^(.+?)_\{?\s*(\d{1,2})\s*\}?$")
+
+
+def assembled_system(chains: list[Chain], query: PartQuery) -> list[Candidate]:
+    """A system written as separate statements: one value per target, from comma lists
+    (``w_1 = 0.5, w_2 = 0.5, b = 0``), rows of an ``align*``, separate displays, or a vector
+    for a family of targets (``\\mathbf{w} = [0.5, 0.5]``, ``w = (0.5, 0.5)``,
+    ``\\vec w = \\begin{bmatrix} 2 \\\\ 2 \\end{bmatrix}`` for ``w_1``, ``w_2``). Each target takes
+    its last statement (the first with ``prefer: first``); all must be found."""
+    targets = [t for t in query.targets if t.strip()]
+    if len(targets) < 2:
+        return []
+    families: dict[str, list[tuple[int, str]]] = {}
+    for t in targets:
+        m = _FAMILY.match(t.strip())
+        if m:
+            families.setdefault(m.group(1).strip(), []).append((int(m.group(2)), t))
+    values: dict[str, list[tuple[str, int | None]]] = {t: [] for t in targets}
+    for chain in chains:
+        steps = chain.steps
+        for i in range(len(steps) - 1):
+            if not steps[i].latex or not steps[i + 1].equality:
+                continue
+            j = chain.run_end(i)
+            lhs, value, line = steps[i].latex, _unbox(steps[j].latex), steps[j].line
+            hit = [t for t in targets if same_name(lhs, t)]
+            for t in hit:
+                values[t].append((value, line))
+            if not hit:
+                for stem, members in families.items():
+                    entries = vector_entries(value)
+                    if entries and len(entries) == len(members) and same_name(lhs, stem) and \
+                            sorted(k for k, _ in members) == list(range(1, len(members) + 1)):
+                        for k, t in members:
+                            values[t].append((entries[k - 1], line))
+    if not all(values.values()):
+        return []
+    pick = 0 if query.prefer == "first" else -1
+    chosen = {t: sorted(v, key=lambda p: p[1] or 0)[pick] for t, v in values.items()}
+    rows = [f"{t} = {v}" for t, (v, _) in chosen.items()]
+    latex = "\\begin{cases} " + " \\\\ ".join(rows) + " \\end{cases}"
+    lines = [ln for _, ln in chosen.values() if ln is not None]
+    line = (min(lines) if query.prefer == "first" else max(lines)) if lines else None
+    steps = tuple(Step(r, "", 0, ln) for r, (_, ln) in zip(rows, chosen.values(), strict=True))
+    section = chains[0].section if chains else None
+    return [Candidate(latex, line, section, Found.SYSTEM, steps, _BASE_SCORE[Found.SYSTEM], (), None, query.part_id)]
+
+
+_VECTOR_ENV = re.compile(r"^\\begin\s*\{([pbvBV]?matrix|array)\}(?:\{[^{}]*\})?(.*)\\end\s*\{\1\}$", re.DOTALL)
+_TRANSPOSE = re.compile(r"\s*\^\s*(?:\{\s*(?:T|\\top|\\intercal|\\mathsf\{T\})\s*\}|T|\\top|\\intercal)\s*$")
+_ENTRY_SEP = re.compile(r",|;|&|\\\\")
+
+
+def vector_entries(latex: str) -> list[str] | None:
+    """The entries of a vector written ``[a, b]``, ``(a, b)``, ``[a, b]^T`` or as a one-row or
+    one-column matrix environment; None for anything else."""
+    text = _TRANSPOSE.sub("", latex.strip()).strip()
+    text = re.sub(r"\\(?:left|right)(?![A-Za-z])\s*", "", text)
+    m = _VECTOR_ENV.match(text)
+    if m:
+        body = m.group(2)
+        rows = [r for r, _, _ in split_toplevel(body, re.compile(r"\\\\")) if r.strip()]
+        cols = [c for c, _, _ in split_toplevel(body, re.compile(r"&")) if c.strip()]
+        if len(rows) > 1 and len(cols) > 1:
+            return None  # a matrix, not a vector
+    elif len(text) >= 2 and (text[0], text[-1]) in (("[", "]"), ("(", ")")) and _balanced(text[1:-1]):
+        body = text[1:-1]
+    else:
+        return None
+    entries = [e.strip() for e, _, _ in split_toplevel(body, _ENTRY_SEP)]
+    entries = [e for e in entries if e]
+    return entries if len(entries) >= 2 else None
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for c in text:
+        depth += c in "(["
+        depth -= c in ")]"
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _from_chains(chains: list[Chain], match: _Matcher, query: PartQuery) -> list[Candidate]:

@@ -84,8 +84,17 @@ def _candidates(part: Part, doc: Document) -> list[Candidate]:
     if part.text_pattern is not None:
         return _text_candidates(doc, part)
     kind = {"matrix": "matrix", "system": "system", "prose": "prose", "equation": "equation", "number": "number"}.get(part.kind, "expression")
-    query = PartQuery(part_id=part.id, sections=part.sections, targets=part.targets, prefer=part.prefer, kind=kind)
+    targets = part.targets or (_system_names(part.expected) if kind == "system" else ())
+    query = PartQuery(part_id=part.id, sections=part.sections, targets=targets, prefer=part.prefer, kind=kind)
     return locate(doc, query)
+
+
+def _system_names(expected: Parsed | None) -> tuple[str, ...]:
+    """The names a system answer assigns (``w_1 = -1, w_2 = 1, b = -1`` assigns w_1, w_2, b): where
+    a system part names no targets, the statements to assemble are found by these."""
+    if not isinstance(expected, System):
+        return ()
+    return tuple(r.latex.partition("=")[0].strip() for r in expected.rows if isinstance(r, Equation) and "=" in r.latex)
 
 
 def _grade_located(part: Part, doc: Document, graded: dict[str, _Graded], session: GradingSession) -> _Graded:
