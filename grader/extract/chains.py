@@ -91,8 +91,13 @@ def canonical_relation(rel: str) -> str:
 
 def split_relation_chain(latex: str) -> list[Step]:
     """Split at top-level relations. A chain that starts with a relation gets an empty first
-    step (so ``= a = b`` -> ["", "a", "b"]). Alignment ``&`` is dropped, ``&& comment`` cut."""
+    step (so ``= a = b`` -> ["", "a", "b"]). Alignment ``&`` is dropped, ``&& comment`` cut, and
+    so is a condition clause (``\\alpha_j = 0 \\text{ when } j = 2``, ``\\forall k``)."""
     latex = _drop_alignment(latex)
+    if "\\" in latex:
+        clause = toplevel_positions(latex, _CLAUSE)
+        if clause and latex[: clause[0].start()].strip():
+            latex = latex[: clause[0].start()]
     pieces = split_toplevel(latex, RELATION)
     steps: list[Step] = []
     for text, offset, sep in pieces:
@@ -116,10 +121,23 @@ def _drop_alignment(latex: str) -> str:
     return "".join(chars)
 
 
+#: Where a condition on a statement starts: the rest of the row is not part of its value.
+_CLAUSE = re.compile(
+    r"\\(?:text|mathrm|textrm|quad\s*\\text)\s*\{\s*(?:when|whenever|where|for\s+all|for\s+each|for\s+every)\b[^{}]*\}"
+    r"|\\forall(?![A-Za-z])"
+)
+#: Words that join statements, not part of a value: "\therefore x = 4", "\text{so } x = 4".
+_CONNECTIVE = re.compile(
+    r"^(?:\\(?:therefore|because|hence|thus|implies|Rightarrow|Longrightarrow)(?![A-Za-z])"
+    r"|\\(?:text|mathrm|textrm)\s*\{\s*(?:so|thus|hence|therefore|then|and)\s*,?\s*\})\s*"
+)
+
+
 def _tidy(s: str) -> str:
     s = s.strip()
+    s = _CONNECTIVE.sub("", s).strip()
     s = re.sub(r"^(?:\\[,;:! ]|\\q?quad(?![A-Za-z])|~)+", "", s).strip()
-    s = re.sub(r"(?:\\[,;:! ]|\\q?quad(?![A-Za-z])|~)+$", "", s).strip()
+    s = re.sub(r"(?:\\[,;:! ]|\\q?quad(?![A-Za-z])|~|(?<!\\)[,;])+$", "", s).strip()
     return _strip_condition(s)
 
 

@@ -7,13 +7,15 @@ of the part's sections. Nothing found gives an empty list, which the grader repo
 ``missing``. Every candidate with a different value is kept as a conflict of the chosen one,
 so a report can show both a derivation's 0.3637 and a later conclusion's 0.3655.
 
-Target matching is textual (``normalize.target_key``); a caller may inject ``same_target`` for
-semantic matching (the grader passes one built on SymPy; nothing here imports it).
+Targets are matched by what they name (``names.same_name``: canonical names through the latex
+layer's name reader, derivatives by numerator and denominator, ``J(o, v_c, U)`` naming ``J``); a
+caller may inject ``same_target`` for more.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -28,7 +30,9 @@ from grader.extract.chains import (
     split_system,
 )
 from grader.extract.document import Document, MathBlock, Section, find_boxed
+from grader.extract.names import MAX_NAME, same_name
 from grader.extract.normalize import target_key
+from grader.extract.scan import split_toplevel
 
 SameTarget = Callable[[str, str], "bool | None"]
 
@@ -62,7 +66,6 @@ _BASE_SCORE = {
     Found.ANSWER_MACRO: 1.0, Found.BOXED: 0.9, Found.SYSTEM: 0.8, Found.TARGET_LHS: 0.8, Found.TARGET_STEP: 0.7,
     Found.BOXED_OTHER: 0.5, Found.SECTION_LAST: 0.3, Found.PROSE: 0.5,
 }
-_MAX_NAME = 400  # longer left sides are never compared (they are not names)
 _MAX_CALLS = 500  # calls of same_target per query
 
 
@@ -99,7 +102,7 @@ class Candidate:
     ``how`` the way it was found, ``chain`` every step of the chain it ends (so each step can
     be checked), ``score`` a confidence in [0, 1], ``offset`` where its block starts in the
     text. Only the first candidate of ``locate``'s answer carries ``conflicts``: the others
-    whose value differs.
+    whose value differs. ``weak`` says the evidence that this is the part's answer is weak.
     """
 
     latex: str
@@ -111,6 +114,9 @@ class Candidate:
     conflicts: tuple[Candidate, ...] = field(default=(), compare=False)
     offset: int | None = None
     part_id: str = ""
+    #: found by weak evidence (the last formula of a section, a box naming another quantity,
+    #: a name matched outside the part's sections): a wrong value there may be another answer
+    weak: bool = False
 
     @property
     def rank(self) -> int:
@@ -125,9 +131,9 @@ class _Matcher:
         self.calls = 0
 
     def __call__(self, latex: str) -> bool:
-        if not self.targets or not latex or len(latex) > _MAX_NAME:
+        if not self.targets or not latex or len(latex) > MAX_NAME:
             return False
-        if target_key(latex) in self.keys:
+        if target_key(latex) in self.keys or any(same_name(latex, t) for t in self.targets):
             return True
         if self.same_target is None:
             return False
@@ -156,24 +162,39 @@ def locate(doc: Document, query: PartQuery, *, same_target: SameTarget | None = 
         found.extend(_prose(doc, scope, query))
         return _order(found, query)
     match = _Matcher(query.targets, same_target)
-    blocks = [(i, b) for i, b in enumerate(doc.blocks) if in_scope(b.line)]
+    question = doc.question_blocks
+    blocks = [(i, b) for i, b in enumerate(doc.blocks) if in_scope(b.line) and i not in question]
     found.extend(_boxed(blocks, match, query))
+    chains = [
+        c for c in document_chains(doc, lines=in_scope)
+        if c.line is not None and in_scope(c.line) and not (c.blocks and c.blocks[0] in question)
+    ]
     if query.kind == "system":
         found.extend(_systems(blocks, match, query))
+        found.extend(assembled_system(chains, query))
     else:
-        chains = [c for c in document_chains(doc, lines=in_scope) if c.line is not None and in_scope(c.line)]
         found.extend(_from_chains(chains, match, query))
     if not any(c.rank <= HOW_RANK[Found.TARGET_STEP] for c in found):
         if query.sections and query.targets:
             # the named sections do not name the target: look for it anywhere, less sure
             wider = locate(doc, replace(query, sections=()), same_target=same_target)
             found.extend(
-                replace(c, score=round(c.score * 0.8, 3), conflicts=())
+                replace(c, score=round(c.score * 0.8, 3), conflicts=(), weak=True)
                 for c in wider
                 if c.how in (Found.TARGET_LHS, Found.TARGET_STEP, Found.SYSTEM)
             )
-        found.extend(_section_last(doc, scope, blocks, query))
+        found.extend(_section_last(doc, scope, query))
     return _order(found, query)
+
+
+def most_specific(scope: list[Section]) -> list[Section]:
+    """The sections of ``scope`` that contain no other section of it: with ``["3", "3.2"]`` the
+    fallbacks look in 3.2 only (another subsection of 3 holds a sibling's answer)."""
+    return [
+        s for s in scope
+        if not any(t is not s and s.line <= t.line and t.end_line <= s.end_line and (t.line, t.end_line) != (s.line, s.end_line)
+                   for t in scope)
+    ]
 
 
 def _scope(doc: Document, query: PartQuery) -> list[Section] | None:
@@ -217,10 +238,12 @@ def _structured(doc: Document, query: PartQuery) -> list[Candidate]:
 def _boxed(blocks: list[tuple[int, MathBlock]], match: _Matcher, query: PartQuery) -> list[Candidate]:
     out: list[Candidate] = []
     for _, b in blocks:
-        for content in b.boxed:
+        base = b.content_line or b.line
+        for k, content in enumerate(b.boxed):
+            line = base + b.latex.count("\n", 0, b.boxed_at[k]) if k < len(b.boxed_at) else base
             how = Found.BOXED
             value = content
-            steps = tuple(Step(s.latex, s.relation, s.offset, b.content_line) for s in _first_chain(split_equations(content)))
+            steps = tuple(Step(s.latex, s.relation, s.offset, line) for s in _first_chain(split_equations(content)))
             if query.kind == "system":
                 if split_system(content) is None:
                     how = Found.BOXED_OTHER
@@ -231,7 +254,8 @@ def _boxed(blocks: list[tuple[int, MathBlock]], match: _Matcher, query: PartQuer
                     how = Found.BOXED_OTHER  # a box naming some other quantity
             elif match.targets and not query.sections:
                 how = Found.BOXED_OTHER  # a bare box somewhere in the document: not evidence enough
-            out.append(Candidate(value, b.content_line or b.line, b.section, how, steps, _BASE_SCORE[how], (), b.offset, query.part_id))
+            out.append(Candidate(value, line, b.section, how, steps, _BASE_SCORE[how], (), b.offset, query.part_id,
+                                 weak=how is Found.BOXED_OTHER))
     return out
 
 
@@ -252,6 +276,90 @@ def _systems(blocks: list[tuple[int, MathBlock]], match: _Matcher, query: PartQu
         steps = tuple(Step(r, "", 0, b.content_line) for r in rows)
         out.append(Candidate(b.latex, b.line, b.section, Found.SYSTEM, steps, _BASE_SCORE[Found.SYSTEM], (), b.offset, query.part_id))
     return out
+
+
+_FAMILY = re.compile(r"^(.+?)_\{?\s*(\d{1,2})\s*\}?$")
+
+
+def assembled_system(chains: list[Chain], query: PartQuery) -> list[Candidate]:
+    """A system written as separate statements: one value per target, from comma lists
+    (``w_1 = 0.5, w_2 = 0.5, b = 0``), rows of an ``align*``, separate displays, or a vector
+    for a family of targets (``\\mathbf{w} = [0.5, 0.5]``, ``w = (0.5, 0.5)``,
+    ``\\vec w = \\begin{bmatrix} 2 \\\\ 2 \\end{bmatrix}`` for ``w_1``, ``w_2``). Each target takes
+    its last statement (the first with ``prefer: first``); all must be found."""
+    targets = [t for t in query.targets if t.strip()]
+    if len(targets) < 2:
+        return []
+    families: dict[str, list[tuple[int, str]]] = {}
+    for t in targets:
+        m = _FAMILY.match(t.strip())
+        if m:
+            families.setdefault(m.group(1).strip(), []).append((int(m.group(2)), t))
+    values: dict[str, list[tuple[str, int | None]]] = {t: [] for t in targets}
+    for chain in chains:
+        steps = chain.steps
+        for i in range(len(steps) - 1):
+            if not steps[i].latex or not steps[i + 1].equality:
+                continue
+            j = chain.run_end(i)
+            lhs, value, line = steps[i].latex, _unbox(steps[j].latex), steps[j].line
+            hit = [t for t in targets if same_name(lhs, t)]
+            for t in hit:
+                values[t].append((value, line))
+            if not hit:
+                for stem, members in families.items():
+                    entries = vector_entries(value)
+                    if entries and len(entries) == len(members) and same_name(lhs, stem) and \
+                            sorted(k for k, _ in members) == list(range(1, len(members) + 1)):
+                        for k, t in members:
+                            values[t].append((entries[k - 1], line))
+    if not all(values.values()):
+        return []
+    pick = 0 if query.prefer == "first" else -1
+    chosen = {t: sorted(v, key=lambda p: p[1] or 0)[pick] for t, v in values.items()}
+    rows = [f"{t} = {v}" for t, (v, _) in chosen.items()]
+    latex = "\\begin{cases} " + " \\\\ ".join(rows) + " \\end{cases}"
+    lines = [ln for _, ln in chosen.values() if ln is not None]
+    line = (min(lines) if query.prefer == "first" else max(lines)) if lines else None
+    steps = tuple(Step(r, "", 0, ln) for r, (_, ln) in zip(rows, chosen.values(), strict=True))
+    section = chains[0].section if chains else None
+    return [Candidate(latex, line, section, Found.SYSTEM, steps, _BASE_SCORE[Found.SYSTEM], (), None, query.part_id)]
+
+
+_VECTOR_ENV = re.compile(r"^\\begin\s*\{([pbvBV]?matrix|array)\}(?:\{[^{}]*\})?(.*)\\end\s*\{\1\}$", re.DOTALL)
+_TRANSPOSE = re.compile(r"\s*\^\s*(?:\{\s*(?:T|\\top|\\intercal|\\mathsf\{T\})\s*\}|T|\\top|\\intercal)\s*$")
+_ENTRY_SEP = re.compile(r",|;|&|\\\\")
+
+
+def vector_entries(latex: str) -> list[str] | None:
+    """The entries of a vector written ``[a, b]``, ``(a, b)``, ``[a, b]^T`` or as a one-row or
+    one-column matrix environment; None for anything else."""
+    text = _TRANSPOSE.sub("", latex.strip()).strip()
+    text = re.sub(r"\\(?:left|right)(?![A-Za-z])\s*", "", text)
+    m = _VECTOR_ENV.match(text)
+    if m:
+        body = m.group(2)
+        rows = [r for r, _, _ in split_toplevel(body, re.compile(r"\\\\")) if r.strip()]
+        cols = [c for c, _, _ in split_toplevel(body, re.compile(r"&")) if c.strip()]
+        if len(rows) > 1 and len(cols) > 1:
+            return None  # a matrix, not a vector
+    elif len(text) >= 2 and (text[0], text[-1]) in (("[", "]"), ("(", ")")) and _balanced(text[1:-1]):
+        body = text[1:-1]
+    else:
+        return None
+    entries = [e.strip() for e, _, _ in split_toplevel(body, _ENTRY_SEP)]
+    entries = [e for e in entries if e]
+    return entries if len(entries) >= 2 else None
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for c in text:
+        depth += c in "(["
+        depth -= c in ")]"
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _from_chains(chains: list[Chain], match: _Matcher, query: PartQuery) -> list[Candidate]:
@@ -289,12 +397,17 @@ def _unbox(latex: str) -> str:
     return latex
 
 
-def _section_last(
-    doc: Document, scope: list[Section] | None, blocks: list[tuple[int, MathBlock]], query: PartQuery
-) -> list[Candidate]:
-    if scope is None:
+def _section_last(doc: Document, scope: list[Section] | None, query: PartQuery) -> list[Candidate]:
+    """The last display of the part's most specific sections (the question's math left out); in a
+    section with no display, its last inline formula that states something or answers."""
+    if not scope:
         return []  # without a section, "the last block of the document" is no answer
-    display = [(i, b) for i, b in blocks if b.display]
+    inside = _in_scope(most_specific(scope))
+    question = doc.question_blocks
+    mine = [(i, b) for i, b in enumerate(doc.blocks) if inside(b.line) and i not in question]
+    display = [(i, b) for i, b in mine if b.display]
+    if not display:
+        display = [(i, b) for i, b in mine if _answers_inline(doc, b)]
     if not display:
         return []
     index, block = display[-1]
@@ -305,7 +418,21 @@ def _section_last(
         chain = chains[-1]
         steps = chain.steps
         value = block.latex if query.kind == "equation" else chain.result
-    return [Candidate(value, block.line, block.section, Found.SECTION_LAST, steps, _BASE_SCORE[Found.SECTION_LAST], (), block.offset, query.part_id)]
+    line = steps[-1].line if steps and steps[-1].line is not None else block.line
+    return [Candidate(value, line, block.section, Found.SECTION_LAST, steps, _BASE_SCORE[Found.SECTION_LAST], (), block.offset,
+                      query.part_id, weak=True)]
+
+
+def _answers_inline(doc: Document, block: MathBlock) -> bool:
+    """Whether inline math can be a section's answer: it states something (``z = 5/\\sqrt 2``), it
+    follows the section's answer marker, or it is on the line of its label (``**(a)** $4 \\times 5$``)."""
+    if split_relation_chain(block.latex)[1:]:
+        return True
+    section = doc.section_at(block.line)
+    if section is not None and section.kind in ("label", "item") and section.line == block.line:
+        return True
+    k = bisect.bisect_right(doc.markers, block.offset) - 1
+    return k >= 0 and doc.section_at(doc.line_of(doc.markers[k])) == section
 
 
 def _prose(doc: Document, scope: list[Section] | None, query: PartQuery) -> list[Candidate]:

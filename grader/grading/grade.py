@@ -78,19 +78,23 @@ def _canonical(latex: str) -> str | None:
         return None
 
 
-def _same_target(lhs: str, target: str) -> bool | None:
-    a, b = _canonical(lhs), _canonical(target)
-    return None if a is None or b is None else a == b
-
-
 def _candidates(part: Part, doc: Document) -> list[Candidate]:
     if part.block is not None:
         return _block_candidates(doc, part)
     if part.text_pattern is not None:
         return _text_candidates(doc, part)
     kind = {"matrix": "matrix", "system": "system", "prose": "prose", "equation": "equation", "number": "number"}.get(part.kind, "expression")
-    query = PartQuery(part_id=part.id, sections=part.sections, targets=part.targets, prefer=part.prefer, kind=kind)
-    return [c for c in locate(doc, query, same_target=_same_target) if _in_sections(c, part)]
+    targets = part.targets or (_system_names(part.expected) if kind == "system" else ())
+    query = PartQuery(part_id=part.id, sections=part.sections, targets=targets, prefer=part.prefer, kind=kind)
+    return locate(doc, query)
+
+
+def _system_names(expected: Parsed | None) -> tuple[str, ...]:
+    """The names a system answer assigns (``w_1 = -1, w_2 = 1, b = -1`` assigns w_1, w_2, b): where
+    a system part names no targets, the statements to assemble are found by these."""
+    if not isinstance(expected, System):
+        return ()
+    return tuple(r.latex.partition("=")[0].strip() for r in expected.rows if isinstance(r, Equation) and "=" in r.latex)
 
 
 def _grade_located(part: Part, doc: Document, graded: dict[str, _Graded], session: GradingSession) -> _Graded:
@@ -114,11 +118,12 @@ def _grade_located(part: Part, doc: Document, graded: dict[str, _Graded], sessio
     for chosen in ordered[:3]:
         one = grade_answer(part, chosen.latex, readings[chosen.latex], session=session, graded=graded, candidate=chosen,
                            alternatives=alternatives)
-        if one.result.verdict in (PartVerdict.INCORRECT, PartVerdict.PARTIAL) and chosen.how is Found.SECTION_LAST and part.targets:
-            # found only as "the last display of the section", not by its name: a wrong value may be
-            # another quantity, so a person decides rather than the grader guessing
+        if one.result.verdict in (PartVerdict.INCORRECT, PartVerdict.PARTIAL) and chosen.weak:
+            # found by weak evidence (the last formula of a section, a name outside the part's
+            # sections, a box naming something else): a wrong value may be another quantity, so a
+            # person decides rather than the grader guessing
             r = one.result
-            note = f"The answer was located only as the last formula of section {chosen.section}; a person should confirm it is this part's answer."
+            note = f"{_weak_note(chosen)}; a person should confirm it is this part's answer."
             return _Graded(replace(r, verdict=PartVerdict.NEEDS_REVIEW, points=0.0, feedback=f"{note} {r.feedback or ''}".strip(),
                                    diagnosis=r.diagnosis or "AMBIGUOUS_LOCATION"), one.value)
         if one.result.verdict != PartVerdict.UNPARSED:
@@ -126,6 +131,14 @@ def _grade_located(part: Part, doc: Document, graded: dict[str, _Graded], sessio
         first = first or one  # an unreadable candidate: try the next one before giving up
     assert first is not None
     return first
+
+
+def _weak_note(c: Candidate) -> str:
+    if c.how is Found.SECTION_LAST:
+        return f"The answer was located only as the last formula of section {c.section}"
+    if c.how is Found.BOXED_OTHER:
+        return f"The answer was located only as a box on line {c.line} that names another quantity"
+    return f"The answer was located by its name on line {c.line}, outside the part's sections"
 
 
 def _answer_text(part: Part, latex: str) -> str:
@@ -215,22 +228,6 @@ def _block_candidates(doc: Document, part: Part) -> list[Candidate]:
         chain = chains[-1]
         return [Candidate(latex=chain.result, line=chain.steps[-1].line, section=found[0].id, how=Found.BLOCK, chain=chain.steps)]
     return []
-
-
-def _in_sections(candidate: Candidate, part: Part) -> bool:
-    """A fallback ("the last block of the section") only counts inside the part's sections."""
-    if candidate.how is not Found.SECTION_LAST or not part.sections:
-        return True
-    sec = candidate.section or ""
-
-    def inside(a: str, b: str) -> bool:
-        return a == b or a.startswith(b + ".")
-
-    for s in part.sections:
-        # "3" also lists "3.2": a candidate from "3.1" is a sibling's answer, not this part's
-        if inside(sec, s) and not any(t != s and inside(t, s) and not inside(sec, t) for t in part.sections):
-            return True
-    return False
 
 
 def _prose(part: Part, candidates: list[Candidate]) -> _Graded:

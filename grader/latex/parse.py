@@ -66,6 +66,10 @@ def _parse_or_failure(text: str, context: SymbolContext | None) -> Parsed | Pars
         return parse_latex_here(text, context)
     except LatexError as exc:
         return ParseFailure(message=exc.message, text=text, span=exc.span)
+    except (NotImplementedError, TypeError, ValueError, AttributeError, IndexError, KeyError) as exc:
+        # SymPy refusing a construct (a noncommutative factor in a matrix product, ...) is an
+        # answer this reader cannot read, never a crash of the whole submission's grading
+        return ParseFailure(message=f"cannot read this LaTeX: {str(exc)[:120] or type(exc).__name__}", text=text, span=(0, len(text)))
 
 
 #: What SymPy or the base parser may raise on odd input; at the boundary it is a LatexError.

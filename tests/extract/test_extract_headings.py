@@ -27,7 +27,21 @@ HEADINGS = (
     ("#### i.  (2 points)  Briefly explain", ("label", "(i)", "(2 points)  Briefly explain", None)),
     ("1. First note that", ("item", "1", "First note that", None)),
     ("# Assignment #1", ("atx", "", "Assignment #1", 1)),
-    ("#### Answer:", ("atx", "", "Answer", 4)),
+    ("![3b](Assignment2-img/3b.jpg)", ("image", "3b", "", None)),
+    ("![](img/q2a.png)", ("image", "q2a", "", None)),
+    ("**2 Conv Layers**", ("numbered", "2", "Conv Layers", 1)),
+)
+
+# answer markers: not headings, they say where the answer to the enclosing part starts
+MARKERS = (
+    ("#### Answer:", ""),
+    ("#### Answer", ""),
+    ("Answers:", ""),
+    ("**Answer:** 2n steps.", "2n steps."),
+    ("**Answer**: yes", "yes"),
+    ("Solution. We have", "We have"),
+    ("**解：**", ""),
+    ("**解:**  ", ""),
 )
 
 NOT_HEADINGS = (
@@ -36,7 +50,10 @@ NOT_HEADINGS = (
     pytest.param("(3)", id="lone-equation-number"),
     pytest.param("0.5 is the threshold", id="zero-first"),
     pytest.param("2 \\times 3 matrix", id="math-after-number"),
-    pytest.param("Answers:", id="answers"),
+    pytest.param("Answer the following questions", id="answer-as-a-verb"),
+    pytest.param("**2 Conv Layers**: two 3x3 convolutions", id="bold-lead-in"),
+    pytest.param("![img](https://pic4.example.com/v2-b8687c2cf.jpg)", id="picture-not-numbered"),
+    pytest.param("![a](a.png)", id="picture-letter"),
     pytest.param("Part 2 of the proof shows that the bound holds for every k", id="sentence"),
     pytest.param("> 1. quoted", id="blockquote"),
     pytest.param("", id="empty"),
@@ -51,6 +68,12 @@ def test_heading_forms(line: str, expected: tuple[str, str, str, int | None]) ->
     assert (hit.kind, hit.number, hit.title) == (kind, number, title)
     if level is not None:
         assert hit.level == level
+
+
+@pytest.mark.parametrize(("line", "rest"), MARKERS, ids=[m[0] for m in MARKERS])
+def test_answer_markers(line: str, rest: str) -> None:
+    hit = classify_line(line)
+    assert hit is not None and hit.kind == "marker" and hit.title == rest
 
 
 @pytest.mark.parametrize("line", NOT_HEADINGS)

@@ -154,12 +154,12 @@ def test_boxed_with_target_lhs_gives_its_value() -> None:
 
 
 def test_injected_matcher() -> None:
-    doc = parse_document("$$\\nabla_B E = 7$$\n", kind="md")
+    doc = parse_document("$$\\operatorname{grad}_B E = 7$$\n", kind="md")
     q = PartQuery("p", (), (r"\frac{\partial E}{\partial B}",))
     assert locate(doc, q) == []
 
     def same(lhs: str, target: str) -> bool | None:
-        return lhs == "\\nabla_B E" or None
+        return lhs == "\\operatorname{grad}_B E" or None
 
     found = locate(doc, q, same_target=same)
     assert [c.latex for c in found] == ["7"]
