@@ -36,7 +36,7 @@ EXPECTED = {
     ("a4-ocr-damaged.md", A4): {
         "1.dEdz": "needs_review", "2.E": "needs_review", "2.dEdB": "correct",
         "2.dEdW": "correct", "2.B1": "correct", "2.W1": "correct", "3.recurrence": "needs_review",
-        "3.critical": "needs_review"  # found outside its section: weak evidence, a person decides, "4.wb": "correct", "4.hyperplane": "correct", **PROSE,
+        "3.critical": "needs_review", "4.wb": "correct", "4.hyperplane": "correct", **PROSE,  # 3.critical: found outside its section, a person decides
     },
     ("a4-template.tex", A4): {
         "1.dEdz": "correct", "2.E": "correct", "2.dEdB": "correct", "2.dEdW": "correct", "2.B1": "correct",
