@@ -1,9 +1,9 @@
 """Grading a whole class: discovery, parallel workers under limits, the gradebook, exports, stats.
 
-    collect (sources) ─► plan (resume / regrade) ─► ProcessPool workers (worker) ─► gradebook
-                                                                    │
-                                   feedback files ◄─────────────────┼──► CSV / JSON (export)
-                                                                    └──► stats (+ plot)
+    collect (sources) ─► plan (resume / regrade) ─► executor (local pool | Ray) ─► gradebook
+                                                                                    │
+                                                   feedback files ◄─────────────────┼──► CSV / JSON
+                                                                                    └──► stats
 
 The CLI (``grade batch``, ``grade stats``, ``grade export``) calls the three functions below;
 ``run_batch`` takes one ``BatchSettings`` value, whose defaults are the CLI's. Each module's

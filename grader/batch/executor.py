@@ -316,7 +316,8 @@ class _Helper:
     applied: int = 0
     known: dict[str, str] = field(default_factory=dict)  # the verdicts given to the helper
 
-    def ask(self, message: dict[str, Any], seconds: float) -> dict[str, Any]:
+    def ask(self, message: dict[str, Any], seconds: float) -> str:
+        """Send one line, return the answer line (JSON)."""
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.proc.stdin.write(json.dumps(message) + "\n")
         self.proc.stdin.flush()
@@ -324,8 +325,7 @@ class _Helper:
         line = self.proc.stdout.readline() if ready else ""
         if not line:
             raise _HelperGone("did not answer" if not ready else "stopped")
-        reply: dict[str, Any] = json.loads(line)
-        return reply
+        return line
 
     def new_verdicts(self, ray: Any, batch: str, chain: list[Any]) -> dict[str, str]:
         """The verdicts of the driver's chain this helper has not been given in this batch."""
@@ -348,6 +348,9 @@ class _Helper:
     def stop(self) -> None:
         self.proc.kill()
         self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
 
 
 class _HelperGone(Exception):
@@ -370,7 +373,7 @@ def _helper_for(setup: dict[str, Any]) -> _Helper:
                             stdout=subprocess.PIPE, env=env, text=True, encoding="utf-8")
     _helper = _Helper(key, proc)
     try:
-        reply = _helper.ask(setup, _SETUP_SECONDS)
+        reply = json.loads(_helper.ask(setup, _SETUP_SECONDS))
         _helper.fatal = str(reply.get("fatal") or "")
     except (_HelperGone, ValueError) as exc:
         _helper.fatal = f"the node's grading process {exc}"
@@ -397,15 +400,14 @@ def grade_on_node(task_json: str, setup_json: str, chain: list[Any]) -> str:
         except ray.exceptions.RayError:
             known = {}  # the cache is a saving, never a reason to fail
         message = {"batch": setup["batch"], "timeout": setup["timeout"],
-                   "memory_mb": setup["memory_mb"], "task": task, "known": known}
+                   "memory_mb": setup["memory_mb"], "task": task, "known": known,
+                   "node": ray.get_runtime_context().get_node_id()}
         try:
-            reply = helper.ask(message, float(setup["timeout"]) + _SPARE_SECONDS)
-        except (_HelperGone, ValueError) as exc:
+            return helper.ask(message, float(setup["timeout"]) + _SPARE_SECONDS)
+        except _HelperGone as exc:
             helper.stop()
             return json.dumps(to_data(Outcome(student, "error", message=f"the node's grading "
                                               f"process {exc}")))
-        reply["node"] = ray.get_runtime_context().get_node_id()
-        return json.dumps(reply)
     except Exception as exc:  # noqa: BLE001 - reported, the driver stops the batch
         return json.dumps(to_data(Outcome(student, FATAL, message=f"{type(exc).__name__}: {exc}")))
 
@@ -463,6 +465,7 @@ def serve_node() -> None:
                 unsent = dict(known)
             for k, v in result.cache_entries.items():
                 known.setdefault(k, v)
+            result.node = str(message.get("node", ""))
             send(to_data(result))
     finally:
         if pool is not None:

@@ -1,9 +1,13 @@
 """Grading a class: plan what needs grading, grade it in parallel under limits, record it.
 
-Each submission runs as one task in a pebble ProcessPool (forked workers, see ``worker``) with a
-hard time limit: pebble kills a worker whose task overruns and starts a new one, and the
-submission gets a ``timeout`` row; a worker that exceeds its RLIMIT_AS gets a ``memory`` row. At
-most a few tasks per worker are in flight, so memory stays flat whatever the class size.
+``run_batch(source, rubric, settings, engine=...)``: ``BatchSettings`` is the one definition of
+the batch's options and defaults (the CLI reads it), ``Engine`` the grading code. The grading
+itself is an executor's (``executor``): a pebble pool here, or tasks on a Ray cluster; either
+way each submission has a hard time limit and a memory limit, and a hung or runaway one gets a
+``timeout`` or ``memory`` row. This process records every outcome as it arrives (the only
+writer of the gradebook), one transaction per submission, so a batch killed at any moment loses
+nothing; a submission whose Ray node died past its retries is not recorded, and the next run
+grades it.
 
 What is graded (resume and regrade), per student, against the gradebook:
 

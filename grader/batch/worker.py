@@ -19,6 +19,7 @@ the declared field types, so nothing it returns can run code when the driver rea
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import resource
 import signal
@@ -89,9 +90,9 @@ class Engine:
 
 def name_of(fn: Callable[..., Any]) -> str:
     """``module:qualname`` of a module-level function, checked to import back to the same one."""
-    name = f"{fn.__module__}:{fn.__qualname__}"
+    name = f"{getattr(fn, '__module__', None)}:{getattr(fn, '__qualname__', '?')}"
     try:
-        same = resolve(name) is fn
+        same = not name.startswith(("__main__:", "None:")) and resolve(name) is fn
     except (ImportError, AttributeError):
         same = False
     if not same:
@@ -296,9 +297,8 @@ def from_data(tp: Any, data: Any) -> Any:
         return {str(k): from_data(value, v) for k, v in _items(data, dict).items()}
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         fields = _items(data, dict)
-        hints = typing.get_type_hints(tp)
-        known = {f.name for f in dataclasses.fields(tp) if f.init}
-        return tp(**{k: from_data(hints[k], v) for k, v in fields.items() if k in known})
+        hints = _init_hints(tp)
+        return tp(**{k: from_data(hints[k], v) for k, v in fields.items() if k in hints})
     if isinstance(tp, type) and issubclass(tp, Enum):
         return tp(data)
     if tp is Any:
@@ -308,6 +308,13 @@ def from_data(tp: Any, data: Any) -> Any:
     if tp in (bool, int, str) and type(data) is tp:
         return data
     raise ValueError(f"{data!r:.60} is not {getattr(tp, '__name__', tp)}")
+
+
+@functools.lru_cache(maxsize=64)
+def _init_hints(tp: type) -> dict[str, Any]:
+    """The declared types of a dataclass's constructor fields (resolved once per class)."""
+    hints = typing.get_type_hints(tp)
+    return {f.name: hints[f.name] for f in dataclasses.fields(tp) if f.init}
 
 
 def _items(data: Any, kind: type) -> Any:
