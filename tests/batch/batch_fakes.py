@@ -155,3 +155,9 @@ def grade_any_failure(text: str, rubric: Any, *, submission: str, cache: Verdict
     grade = (grade_hang_for_bob if "HANG" in text else grade_hog if "HOG" in text
              else grade_crash)
     return grade(text, rubric, submission=submission, cache=cache, only_parts=only_parts)
+
+
+def load_rubric_text_skewed(text: str, path: str) -> FakeRubric:
+    """A node whose grader reads the same rubric otherwise (another version installed)."""
+    rubric = load_rubric_text(text, path)
+    return replace(make_rubric(rubric.version, change=("a",)), path=path)

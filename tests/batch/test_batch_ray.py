@@ -33,6 +33,7 @@ import pytest
 from conftest import write_files
 
 from grader.batch import BatchSettings, BatchSummary, Engine, run_batch
+from grader.errors import GraderError
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -249,6 +250,19 @@ def test_the_verdict_cache_is_shared_through_the_driver(cluster: Any, tmp_path: 
     assert s1.cache_hits >= 32 - 2 * 4  # at most each node compares each pair once
     s2 = run_batch(second, rubric, settings, engine=engine)  # a new class, the same gradebook
     assert (s2.comparisons, s2.cache_hits, s2.lookups) == (0, 16, 16)
+
+
+def test_a_cluster_that_reads_the_rubric_otherwise_stops_the_batch(cluster: Any,
+                                                                   tmp_path: Path) -> None:
+    klass = write_files(tmp_path / "c", {f"s{i}.tex": f"a: 2x\n% {i}" for i in range(4)})
+    rubric = tmp_path / "hw1.yaml"
+    rubric.write_text(fakes.rubric_yaml())
+    engine = Engine(grade=fakes.grade_canned, load_rubric=fakes.load_rubric,
+                    load_rubric_text=fakes.load_rubric_text_skewed)
+    settings = BatchSettings(gradebook=tmp_path / "gb.sqlite", executor="ray", progress=False)
+    with pytest.raises(GraderError, match="otherwise than the driver") as info:
+        run_batch(klass, rubric, settings, engine=engine)
+    assert "\n" not in str(info.value) and rows(tmp_path / "gb.sqlite")[0] == {}
 
 
 @pytest.mark.parametrize("retries", [3, 0], ids=["retried-elsewhere", "lost-then-rerun"])
