@@ -267,6 +267,10 @@ class RayCluster:
     def _reply(ray: Any, ref: Any, student: str) -> Outcome:
         try:
             raw = ray.get(ref)
+        except ray.exceptions.RayTaskError as exc:  # grade_on_node never raises: it did not run
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            return Outcome(student, FATAL, message=f"the task did not run on the cluster (is the "
+                           f"grader installed on every node?): {first}"[:300])
         except ray.exceptions.RayError as exc:  # the node or its worker died, retries used up
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             return Outcome(student, LOST, message=f"{type(exc).__name__}: {first}"[:300])

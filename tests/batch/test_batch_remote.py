@@ -210,3 +210,45 @@ def test_a_node_that_cannot_grade_says_so_in_one_line(tmp_path: Path, change: di
         assert set(reply) == {"fatal"} and message in reply["fatal"] and "\n" not in reply["fatal"]
     finally:
         helper.close()
+
+
+class _RayError(Exception):
+    pass
+
+
+class _RayTaskError(_RayError):
+    pass
+
+
+class _WorkerCrashedError(_RayError):
+    pass
+
+
+def _stub_ray(result: Any) -> Any:
+    from types import SimpleNamespace
+
+    def get(_ref: Any) -> Any:
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    return SimpleNamespace(get=get, exceptions=SimpleNamespace(
+        RayError=_RayError, RayTaskError=_RayTaskError))
+
+
+REPLIES = (
+    ("graded", json.dumps(to_data(Outcome("alice", "ok", REPORT))), "ok"),
+    ("node-died", _WorkerCrashedError("the worker died\nmore"), "lost"),
+    ("task-never-ran", _RayTaskError("ModuleNotFoundError: grader"), "fatal"),
+    ("not-json", "<html>", "error"),
+    ("someone-else", json.dumps(to_data(Outcome("bob", "ok"))), "error"),
+    ("wrong-types", json.dumps({"student": "alice", "status": 3}), "error"),
+)
+
+
+@pytest.mark.parametrize(("_id", "result", "status"), REPLIES, ids=[r[0] for r in REPLIES])
+def test_what_the_driver_makes_of_a_reply(_id: str, result: Any, status: str) -> None:
+    from grader.batch.executor import RayCluster
+
+    out = RayCluster._reply(_stub_ray(result), object(), "alice")
+    assert (out.student, out.status) == ("alice", status) and "\n" not in out.message
