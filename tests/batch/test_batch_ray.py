@@ -155,8 +155,12 @@ def committed(book: Path) -> int:
 def cluster() -> Iterator[Any]:
     """A head and a worker node, one CPU each; this process is the driver."""
     import ray
+    from ray._private import ray_constants
     from ray.cluster_utils import Cluster
 
+    # read when Ray is first imported: if something imported it earlier, addresses would not
+    # all be the loopback one
+    assert not ray_constants.ENABLE_RAY_CLUSTER, "ray was imported before this module"
     with pytest.MonkeyPatch.context() as mp:
         # the nodes' workers import this tree's grader and the fakes
         mp.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), str(HERE)]))
