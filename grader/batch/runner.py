@@ -104,6 +104,7 @@ class BatchSummary:
     lookups: int = 0
     cache_hits: int = 0
     seconds: float = 0.0
+    grading_seconds: float = 0.0  # of which grading (the executor), not planning or outputs
     gradebook: str = ""
     csv: str | None = None
     feedback_dir: str | None = None
@@ -287,8 +288,10 @@ def run_batch(source: str | Path, rubric: Any, settings: BatchSettings = DEFAULT
         if collected.students:
             gb.record_students(conn, collected.students.values())
         todo = _plan_class(conn, rubric, collected.submissions, settings.regrade, summary)
+        grading = time.perf_counter()
         _grade_all(conn, rubric, todo, summary, executor,
                    Progress(len(todo), enabled=settings.progress, stream=settings.stream))
+        summary.grading_seconds = time.perf_counter() - grading
         summary.executor = settings.executor
         summary.nodes = len(getattr(executor, "nodes", ()))
         if settings.feedback_dir is not None:
