@@ -220,16 +220,7 @@ def _number(text: str) -> float:
 
 
 def _group_summary(g: Group) -> str:
-    bits = []
-    if g.pending:
-        bits.append(f"{g.pending} pending")
-    if g.graded_by_hand:
-        bits.append(f"{g.graded_by_hand} graded by hand")
-    if g.flagged:
-        bits.append(f"{g.flagged} flagged")
-    if g.requests:
-        bits.append(f"{g.requests} regrade request{'s' if g.requests != 1 else ''}")
-    return ", ".join(bits) or "graded automatically"
+    return g.summary()
 
 
 def serve(review: Review, *, port: int = 8765, ready: Any = None) -> None:

@@ -86,6 +86,20 @@ class Group:
     def requests(self) -> int:
         return sum(len(m.requests) for m in self.members)
 
+    def summary(self, *, short: bool = False) -> str:
+        """What waits and what was done in this group, in words (``short`` for the terminal list)."""
+        bits = []
+        if self.pending:
+            bits.append(f"{self.pending} pending")
+        if self.graded_by_hand:
+            bits.append(f"{self.graded_by_hand} {'by hand' if short else 'graded by hand'}")
+        if self.flagged:
+            bits.append(f"{self.flagged} flagged")
+        if self.requests:
+            noun = "request" if short else "regrade request"
+            bits.append(f"{self.requests} {noun}{'s' if self.requests != 1 else ''}")
+        return ", ".join(bits) or ("auto" if short else "graded automatically")
+
     @property
     def needs_person(self) -> bool:
         return any(m.needs_person for m in self.members)

@@ -229,17 +229,6 @@ class Review:
         return "\n".join(lines) + "\n"
 
 
-def _state_words(g: Group) -> str:
-    bits = []
-    if g.pending:
-        bits.append(f"{g.pending} pending")
-    if g.graded_by_hand:
-        bits.append(f"{g.graded_by_hand} by hand")
-    if g.flagged:
-        bits.append(f"{g.flagged} flagged")
-    if g.requests:
-        bits.append(f"{g.requests} request{'s' if g.requests != 1 else ''}")
-    return ", ".join(bits) or "auto"
 
 
 def _one_line(text: str | None, width: int = 60) -> str:
@@ -251,7 +240,7 @@ def _one_line(text: str | None, width: int = 60) -> str:
 def _group_line(g: Group) -> str:
     verdict = (g.verdict or "not graded") + (f" {g.diagnosis}" if g.diagnosis else "")
     return (f"{g.id}  x{g.size:<3} {verdict:<24} {g.points_shown():>5} pts  "
-            f"{_state_words(g):<22} {_one_line(g.answer)}")
+            f"{g.summary(short=True):<22} {_one_line(g.answer)}")
 
 
 def _member_line(label: str, m: mg.PartGrade) -> str:
